@@ -1,0 +1,148 @@
+package p402.jobs.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting the margin job reads, with its default. Endpoints and credentials only ever come
+ * from here, filled from the command line or a properties map; none is written in code.
+ *
+ * <p>Keys (all optional): {@code kafka.bootstrap-servers}, {@code kafka.group-id}, {@code
+ * kafka.topic.calls}, {@code kafka.topic.revenue}, {@code kafka.topic.outcomes}, {@code
+ * kafka.starting-offsets} ({@code earliest}, {@code committed}, {@code latest}, or epoch millis),
+ * {@code bounded}, {@code jdbc.url}, {@code jdbc.user}, {@code jdbc.password}, {@code
+ * jdbc.schema}, {@code windows} (comma-separated {@code size/slide[:retention]}), {@code
+ * out-of-orderness}, {@code idleness}, {@code horizon.outcome}, {@code horizon.dedup}, {@code
+ * emit.interval}, {@code sink.flush-interval}, {@code sink.batch-size}, {@code sink.max-retries},
+ * {@code parallelism}. Durations are written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h},
+ * {@code 2d}.
+ */
+public final class MarginJobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/p402";
+
+    public String bootstrapServers = "127.0.0.1:9092";
+    public String groupId = "p402-margin";
+    public String callsTopic = "p402.calls";
+    public String revenueTopic = "p402.revenue";
+    public String outcomesTopic = "p402.outcomes";
+    public String startingOffsets = "earliest";
+    public boolean bounded = false;
+
+    public String jdbcUrl = DEFAULT_JDBC_URL;
+    public String jdbcUser = "p402";
+    public String jdbcPassword = "p402";
+    public String schema = "p402";
+
+    public List<WindowSpec> windows = WindowSpec.parseList("5m/10s:6h,1h/1m:2d,24h/15m:35d");
+
+    /** How far behind the latest event time the watermark trails. */
+    public Duration outOfOrderness = Duration.ofSeconds(5);
+
+    /** A partition silent this long stops holding the watermark back. */
+    public Duration idleness = Duration.ofSeconds(10);
+
+    /** How long after a call its outcome still restates the call's windows. */
+    public Duration outcomeHorizon = Duration.ofHours(24);
+
+    /** How long after its event time a delivery is still recognised as a duplicate. */
+    public Duration dedupHorizon = Duration.ofHours(48);
+
+    /** How often changed window rows are emitted while a window is open. */
+    public Duration emitInterval = Duration.ofMillis(200);
+
+    public Duration sinkFlushInterval = Duration.ofMillis(200);
+    public int sinkBatchSize = 2000;
+    public int sinkMaxRetries = 8;
+
+    public int parallelism = 2;
+
+    public static MarginJobConfig fromMap(Map<String, String> settings) {
+        MarginJobConfig c = new MarginJobConfig();
+        Map<String, String> s = new LinkedHashMap<>(settings);
+        c.bootstrapServers = s.getOrDefault("kafka.bootstrap-servers", c.bootstrapServers);
+        c.groupId = s.getOrDefault("kafka.group-id", c.groupId);
+        c.callsTopic = s.getOrDefault("kafka.topic.calls", c.callsTopic);
+        c.revenueTopic = s.getOrDefault("kafka.topic.revenue", c.revenueTopic);
+        c.outcomesTopic = s.getOrDefault("kafka.topic.outcomes", c.outcomesTopic);
+        c.startingOffsets = s.getOrDefault("kafka.starting-offsets", c.startingOffsets);
+        c.bounded = Boolean.parseBoolean(s.getOrDefault("bounded", String.valueOf(c.bounded)));
+        c.jdbcUrl = s.getOrDefault("jdbc.url", c.jdbcUrl);
+        c.jdbcUser = s.getOrDefault("jdbc.user", c.jdbcUser);
+        c.jdbcPassword = s.getOrDefault("jdbc.password", c.jdbcPassword);
+        c.schema = s.getOrDefault("jdbc.schema", c.schema);
+        if (s.containsKey("windows")) {
+            c.windows = WindowSpec.parseList(s.get("windows"));
+        }
+        c.outOfOrderness = duration(s, "out-of-orderness", c.outOfOrderness);
+        c.idleness = duration(s, "idleness", c.idleness);
+        c.outcomeHorizon = duration(s, "horizon.outcome", c.outcomeHorizon);
+        c.dedupHorizon = duration(s, "horizon.dedup", c.dedupHorizon);
+        c.emitInterval = duration(s, "emit.interval", c.emitInterval);
+        c.sinkFlushInterval = duration(s, "sink.flush-interval", c.sinkFlushInterval);
+        c.sinkBatchSize = Integer.parseInt(s.getOrDefault("sink.batch-size", "" + c.sinkBatchSize));
+        c.sinkMaxRetries =
+                Integer.parseInt(s.getOrDefault("sink.max-retries", "" + c.sinkMaxRetries));
+        c.parallelism = Integer.parseInt(s.getOrDefault("parallelism", "" + c.parallelism));
+        c.validate();
+        return c;
+    }
+
+    /** Reads {@code --key value} pairs, the form Flink's CLI passes program arguments in. */
+    public static MarginJobConfig fromArgs(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("expected --key value, got " + a);
+            }
+            String key = a.substring(2);
+            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                m.put(key, args[++i]);
+            } else {
+                m.put(key, "true");
+            }
+        }
+        return fromMap(m);
+    }
+
+    public void validate() {
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException("at least one window spec is needed");
+        }
+        if (emitInterval.toMillis() <= 0 || sinkFlushInterval.toMillis() <= 0) {
+            throw new IllegalArgumentException("emit and flush intervals must be positive");
+        }
+        if (sinkFlushInterval.toMillis() > 1000) {
+            throw new IllegalArgumentException("sink.flush-interval must be at most 1s");
+        }
+    }
+
+    /** The longest window size: how far back an event can still change a window's row. */
+    public long maxWindowMillis() {
+        long max = 0;
+        for (WindowSpec w : windows) {
+            max = Math.max(max, w.sizeMillis);
+        }
+        return max;
+    }
+
+    public List<String> windowNames() {
+        List<String> names = new ArrayList<>();
+        for (WindowSpec w : windows) {
+            names.add(w.name);
+        }
+        return names;
+    }
+
+    static Duration duration(Map<String, String> s, String key, Duration fallback) {
+        String v = s.get(key);
+        return v == null ? fallback : Durations.parse(v);
+    }
+}
