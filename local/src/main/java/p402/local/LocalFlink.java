@@ -1,0 +1,36 @@
+package p402.local;
+
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The Flink settings of a local run, the same ones a cluster's {@code config.yaml} sets. */
+public final class LocalFlink {
+
+    /** Short enough that a stopped local run loses little, long enough to stay out of the way. */
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+
+    private LocalFlink() {}
+
+    /**
+     * The configuration every local run uses: no Kryo fallback for any type, no generated operator
+     * uids (a missing {@code uid()} fails at submission instead of silently dropping state on a
+     * later restore), checkpoints every {@link #CHECKPOINT_INTERVAL}, heap state.
+     */
+    public static Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        return conf;
+    }
+
+    /** An in-process Flink with {@code parallelism} slots and {@link #configuration()}. */
+    public static StreamExecutionEnvironment environment(int parallelism) {
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration());
+    }
+}
