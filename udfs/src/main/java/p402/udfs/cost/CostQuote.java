@@ -14,7 +14,10 @@ public final class CostQuote implements Serializable {
     /** Exact cost in USD; null when unpriced. Never rounded. */
     public final BigDecimal costUsd;
 
-    /** Id of the price version used, e.g. {@code builtin-2026-11-01:openai/gpt-4o}; null when unpriced. */
+    /**
+     * Id of the price version used, e.g. {@code builtin-2026-11-01:openai/gpt-4o}; null when
+     * unpriced.
+     */
     public final String priceVersion;
 
     /** Why no price applies (unknown model, no usage); null when priced. */
@@ -38,10 +41,17 @@ public final class CostQuote implements Serializable {
         return costUsd != null;
     }
 
+    /**
+     * The cost as plain decimal text without trailing zeros ({@code "0.0025"}); null if unpriced.
+     */
+    public String costUsdText() {
+        return costUsd == null ? null : costUsd.stripTrailingZeros().toPlainString();
+    }
+
     @Override
     public String toString() {
         return isPriced()
-                ? "CostQuote{" + costUsd.toPlainString() + " @ " + priceVersion + '}'
+                ? "CostQuote{" + costUsdText() + " @ " + priceVersion + '}'
                 : "CostQuote{unpriced: " + unpricedReason + '}';
     }
 }
