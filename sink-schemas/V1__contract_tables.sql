@@ -154,6 +154,6 @@ CREATE TABLE IF NOT EXISTS p402.duplicate_delivery (
     "offset"               bigint      NOT NULL,
     tenant_id              text        NOT NULL,
     event_id               text        NOT NULL,
-    received_at            timestamptz NOT NULL,
+    occurred_at            timestamptz NOT NULL,
     PRIMARY KEY (topic, "partition", "offset")
 );

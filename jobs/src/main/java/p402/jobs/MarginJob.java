@@ -1,10 +1,82 @@
 package p402.jobs;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import p402.jobs.config.MarginJobConfig;
+import p402.jobs.events.CallEvent;
+import p402.jobs.events.DeadLetter;
+import p402.jobs.events.Envelope;
+import p402.jobs.events.MarginInput;
+import p402.jobs.events.OutcomeEvent;
+import p402.jobs.ops.CallOutcomeJoin;
+import p402.jobs.ops.FirstDelivery;
+import p402.jobs.ops.FrontierTracker;
+import p402.jobs.ops.MarginPanes;
+import p402.jobs.ops.PriceCalls;
+import p402.jobs.ops.RevenueToMargin;
+import p402.jobs.ops.RouteDeadLetters;
+import p402.jobs.parse.EnvelopeDeserializer;
+import p402.jobs.parse.EventParser;
+import p402.jobs.parse.EventTimeWatermarks;
+import p402.jobs.sink.DuplicateDelivery;
+import p402.jobs.sink.MarginRow;
+import p402.jobs.sink.PostgresUpsertSink;
+import p402.jobs.sink.SinkSettings;
+import p402.jobs.sink.Tables;
+import p402.udfs.cost.CostEngine;
 
-/** The margin job: three Kafka topics in, the Postgres tables of the contract out. */
+/**
+ * The margin job: three Kafka topics in, the Postgres tables of the contract out.
+ *
+ * <pre>
+ * calls    -> parse -> price --------------------------> call/outcome join -> call_ledger
+ * outcomes -> parse -> first delivery (tenant, id) ----^        |              outcome_ledger
+ *                                                              v
+ * revenue  -> parse -> first delivery (tenant, id) -> margin panes (tenant, customer)
+ *                                                              |   ^ frontier (broadcast)
+ *  every parse -> dead_letter; every repeat -> duplicate_delivery   -> margin_window
+ * </pre>
+ *
+ * Every operator has a fixed uid (the {@code UID_*} constants): they are the names state is
+ * restored by, so they never change.
+ */
 public final class MarginJob {
+
+    public static final String UID_SOURCE_CALLS = "source-calls";
+    public static final String UID_SOURCE_REVENUE = "source-revenue";
+    public static final String UID_SOURCE_OUTCOMES = "source-outcomes";
+    public static final String UID_ROUTE_CALLS = "route-calls";
+    public static final String UID_ROUTE_REVENUE = "route-revenue";
+    public static final String UID_ROUTE_OUTCOMES = "route-outcomes";
+    public static final String UID_PRICE = "price-calls";
+    public static final String UID_DEDUP_REVENUE = "first-delivery-revenue";
+    public static final String UID_DEDUP_OUTCOMES = "first-delivery-outcomes";
+    public static final String UID_JOIN = "call-outcome-join";
+    public static final String UID_REVENUE_TO_MARGIN = "revenue-to-margin";
+    public static final String UID_FRONTIER = "frontier";
+    public static final String UID_MARGIN = "margin-panes";
+    public static final String UID_SINK_MARGIN = "sink-margin-window";
+    public static final String UID_SINK_LEDGER = "sink-call-ledger";
+    public static final String UID_SINK_OUTCOMES = "sink-outcome-ledger";
+    public static final String UID_SINK_REVENUE = "sink-revenue-ledger";
+    public static final String UID_SINK_DEAD = "sink-dead-letter";
+    public static final String UID_SINK_DUPLICATES = "sink-duplicate-delivery";
+
+    private static final OutputTag<DuplicateDelivery> DUPLICATES =
+            new OutputTag<>("duplicates", TypeInformation.of(DuplicateDelivery.class));
 
     private MarginJob() {}
 
@@ -20,7 +92,194 @@ public final class MarginJob {
      * caller executes it.
      */
     public static void build(StreamExecutionEnvironment env, MarginJobConfig config) {
-        // Placeholder until the pipeline lands: a no-op so callers can be written against it.
-        env.fromData(1).map(x -> x).name("placeholder");
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        env.configure(pipeline);
+        env.setParallelism(config.parallelism);
+
+        WatermarkStrategy<Envelope> watermarks =
+                EventTimeWatermarks.strategy(config.outOfOrderness, config.idleness);
+        SingleOutputStreamOperator<Envelope> calls =
+                read(env, config, config.callsTopic, EventParser.Topic.CALLS, watermarks)
+                        .uid(UID_SOURCE_CALLS)
+                        .process(new RouteDeadLetters())
+                        .name("route calls")
+                        .uid(UID_ROUTE_CALLS);
+        SingleOutputStreamOperator<Envelope> revenue =
+                read(env, config, config.revenueTopic, EventParser.Topic.REVENUE, watermarks)
+                        .uid(UID_SOURCE_REVENUE)
+                        .process(new RouteDeadLetters())
+                        .name("route revenue")
+                        .uid(UID_ROUTE_REVENUE);
+        SingleOutputStreamOperator<Envelope> outcomes =
+                read(env, config, config.outcomesTopic, EventParser.Topic.OUTCOMES, watermarks)
+                        .uid(UID_SOURCE_OUTCOMES)
+                        .process(new RouteDeadLetters())
+                        .name("route outcomes")
+                        .uid(UID_ROUTE_OUTCOMES);
+
+        SingleOutputStreamOperator<CallEvent> priced =
+                calls.map(e -> e.call)
+                        .returns(CallEvent.class)
+                        .name("unwrap calls")
+                        .uid("unwrap-calls")
+                        .map(new PriceCalls(CostEngine.builtIn()))
+                        .name("price calls")
+                        .uid(UID_PRICE);
+
+        SingleOutputStreamOperator<Envelope> firstOutcomes =
+                outcomes.keyBy(e -> e.outcome.tenantId + '\u0000' + e.outcome.eventId, Types.STRING)
+                        .process(
+                                new FirstDelivery(
+                                        config.outcomesTopic, config.dedupHorizon, DUPLICATES))
+                        .name("first delivery of outcomes")
+                        .uid(UID_DEDUP_OUTCOMES);
+        DataStream<OutcomeEvent> outcomeEvents =
+                firstOutcomes
+                        .map(e -> e.outcome)
+                        .returns(OutcomeEvent.class)
+                        .name("unwrap outcomes")
+                        .uid("unwrap-outcomes");
+
+        SingleOutputStreamOperator<MarginInput> joined =
+                priced.keyBy(c -> c.tenantId + '\u0000' + c.eventId, Types.STRING)
+                        .connect(
+                                outcomeEvents.keyBy(
+                                        o -> o.tenantId + '\u0000' + o.callEventId, Types.STRING))
+                        .process(
+                                new CallOutcomeJoin(
+                                        config.callsTopic,
+                                        config.outcomeHorizon,
+                                        config.dedupHorizon,
+                                        DUPLICATES))
+                        .name("join calls and outcomes")
+                        .uid(UID_JOIN);
+
+        SingleOutputStreamOperator<Envelope> firstRevenue =
+                revenue.keyBy(e -> e.revenue.tenantId + '\u0000' + e.revenue.eventId, Types.STRING)
+                        .process(
+                                new FirstDelivery(
+                                        config.revenueTopic, config.dedupHorizon, DUPLICATES))
+                        .name("first delivery of revenue")
+                        .uid(UID_DEDUP_REVENUE);
+        SingleOutputStreamOperator<MarginInput> revenueInputs =
+                firstRevenue
+                        .process(new RevenueToMargin())
+                        .name("revenue to margin")
+                        .uid(UID_REVENUE_TO_MARGIN);
+
+        BroadcastStream<Long> frontier =
+                priced.map(c -> c.occurredAt)
+                        .returns(Types.LONG)
+                        .name("call times")
+                        .uid("call-times")
+                        .union(
+                                firstRevenue
+                                        .map(e -> e.revenue.occurredAt)
+                                        .returns(Types.LONG)
+                                        .name("revenue times")
+                                        .uid("revenue-times"),
+                                firstOutcomes
+                                        .map(e -> e.outcome.occurredAt)
+                                        .returns(Types.LONG)
+                                        .name("outcome times")
+                                        .uid("outcome-times"))
+                        .transform("frontier", Types.LONG, new FrontierTracker())
+                        .uid(UID_FRONTIER)
+                        .setParallelism(1)
+                        .broadcast(MarginPanes.FRONTIER);
+
+        SingleOutputStreamOperator<MarginRow> margin =
+                joined.union(revenueInputs)
+                        .keyBy(MarginInput::key, Types.STRING)
+                        .connect(frontier)
+                        .process(
+                                new MarginPanes(
+                                        config.windows, config.outcomeHorizon, config.emitInterval))
+                        .name("margin panes")
+                        .uid(UID_MARGIN);
+
+        SinkSettings sink =
+                new SinkSettings(
+                        config.jdbcUrl,
+                        config.jdbcUser,
+                        config.jdbcPassword,
+                        config.schema,
+                        config.sinkFlushInterval.toMillis(),
+                        config.sinkBatchSize,
+                        config.sinkMaxRetries);
+        margin.sinkTo(new PostgresUpsertSink<>(new Tables.MarginWindow(), sink))
+                .name("margin_window")
+                .uid(UID_SINK_MARGIN);
+        joined.getSideOutput(CallOutcomeJoin.LEDGER)
+                .sinkTo(new PostgresUpsertSink<>(new Tables.CallLedger(), sink))
+                .name("call_ledger")
+                .uid(UID_SINK_LEDGER);
+        joined.getSideOutput(CallOutcomeJoin.OUTCOMES)
+                .sinkTo(new PostgresUpsertSink<>(new Tables.OutcomeLedger(), sink))
+                .name("outcome_ledger")
+                .uid(UID_SINK_OUTCOMES);
+        revenueInputs
+                .getSideOutput(RevenueToMargin.LEDGER)
+                .sinkTo(new PostgresUpsertSink<>(new Tables.RevenueLedger(), sink))
+                .name("revenue_ledger")
+                .uid(UID_SINK_REVENUE);
+
+        DataStream<DeadLetter> dead =
+                calls.getSideOutput(RouteDeadLetters.DEAD)
+                        .union(
+                                revenue.getSideOutput(RouteDeadLetters.DEAD),
+                                outcomes.getSideOutput(RouteDeadLetters.DEAD));
+        dead.sinkTo(new PostgresUpsertSink<>(new Tables.DeadLetters(), sink))
+                .name("dead_letter")
+                .uid(UID_SINK_DEAD);
+
+        DataStream<DuplicateDelivery> duplicates =
+                joined.getSideOutput(DUPLICATES)
+                        .union(
+                                firstOutcomes.getSideOutput(DUPLICATES),
+                                firstRevenue.getSideOutput(DUPLICATES));
+        duplicates
+                .sinkTo(new PostgresUpsertSink<>(new Tables.Duplicates(), sink))
+                .name("duplicate_delivery")
+                .uid(UID_SINK_DUPLICATES);
+    }
+
+    private static DataStreamSource<Envelope> read(
+            StreamExecutionEnvironment env,
+            MarginJobConfig config,
+            String topic,
+            EventParser.Topic kind,
+            WatermarkStrategy<Envelope> watermarks) {
+        KafkaSourceBuilder<Envelope> b =
+                KafkaSource.<Envelope>builder()
+                        .setBootstrapServers(config.bootstrapServers)
+                        .setTopics(topic)
+                        .setGroupId(config.groupId)
+                        .setStartingOffsets(startingOffsets(config.startingOffsets))
+                        .setDeserializer(new EnvelopeDeserializer(kind, topic))
+                        // Records of aborted producer transactions are never events.
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("commit.offsets.on.checkpoint", "true");
+        if (config.bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        } else {
+            b.setProperty("partition.discovery.interval.ms", "30000");
+        }
+        return env.fromSource(b.build(), watermarks, "kafka " + topic);
+    }
+
+    static OffsetsInitializer startingOffsets(String spec) {
+        switch (spec) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            case "committed":
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default:
+                return OffsetsInitializer.timestamp(Long.parseLong(spec));
+        }
     }
 }

@@ -14,12 +14,11 @@ import java.util.Map;
  * <p>Keys (all optional): {@code kafka.bootstrap-servers}, {@code kafka.group-id}, {@code
  * kafka.topic.calls}, {@code kafka.topic.revenue}, {@code kafka.topic.outcomes}, {@code
  * kafka.starting-offsets} ({@code earliest}, {@code committed}, {@code latest}, or epoch millis),
- * {@code bounded}, {@code jdbc.url}, {@code jdbc.user}, {@code jdbc.password}, {@code
- * jdbc.schema}, {@code windows} (comma-separated {@code size/slide[:retention]}), {@code
- * out-of-orderness}, {@code idleness}, {@code horizon.outcome}, {@code horizon.dedup}, {@code
- * emit.interval}, {@code sink.flush-interval}, {@code sink.batch-size}, {@code sink.max-retries},
- * {@code parallelism}. Durations are written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h},
- * {@code 2d}.
+ * {@code bounded}, {@code jdbc.url}, {@code jdbc.user}, {@code jdbc.password}, {@code jdbc.schema},
+ * {@code windows} (comma-separated {@code size/slide[:retention]}), {@code out-of-orderness},
+ * {@code idleness}, {@code horizon.outcome}, {@code horizon.dedup}, {@code emit.interval}, {@code
+ * sink.flush-interval}, {@code sink.batch-size}, {@code sink.max-retries}, {@code parallelism}.
+ * Durations are written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}.
  */
 public final class MarginJobConfig implements Serializable {
 

@@ -1,0 +1,44 @@
+package p402.jobs.sink;
+
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Parameter setters that keep nulls typed and times in UTC. */
+final class Bind {
+
+    private Bind() {}
+
+    static void time(PreparedStatement ps, int i, long epochMillis) throws SQLException {
+        ps.setObject(
+                i, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
+    }
+
+    static void time(PreparedStatement ps, int i, Long epochMillis) throws SQLException {
+        if (epochMillis == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            time(ps, i, epochMillis.longValue());
+        }
+    }
+
+    static void money(PreparedStatement ps, int i, BigDecimal v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.NUMERIC);
+        } else {
+            ps.setBigDecimal(i, v);
+        }
+    }
+
+    static void text(PreparedStatement ps, int i, String v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.VARCHAR);
+        } else {
+            ps.setString(i, v);
+        }
+    }
+}
