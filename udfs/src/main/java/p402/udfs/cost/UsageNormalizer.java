@@ -3,6 +3,7 @@ package p402.udfs.cost;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Locale;
 
 /**
  * Turns a provider's own usage object into a disjoint {@link UsageVector}.
@@ -51,7 +52,8 @@ public final class UsageNormalizer {
         }
         if (!usage.isObject()) {
             throw new InvalidUsageException(
-                    "usage: expected an object, got " + usage.getNodeType().name().toLowerCase());
+                    "usage: expected an object, got "
+                            + usage.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         if (hasAny(
                 usage,
