@@ -18,6 +18,15 @@ public final class WindowSpec implements Serializable {
     public final long retentionMillis;
 
     public WindowSpec(long sizeMillis, long slideMillis, long retentionMillis) {
+        this(
+                Durations.format(sizeMillis) + "/" + Durations.format(slideMillis),
+                sizeMillis,
+                slideMillis,
+                retentionMillis);
+    }
+
+    /** {@code name} is the {@code window_spec} value, as the user wrote it ({@code 24h/15m}). */
+    public WindowSpec(String name, long sizeMillis, long slideMillis, long retentionMillis) {
         if (slideMillis <= 0 || sizeMillis <= 0 || sizeMillis % slideMillis != 0) {
             throw new IllegalArgumentException(
                     "a window's size must be a positive multiple of its slide");
@@ -25,7 +34,7 @@ public final class WindowSpec implements Serializable {
         this.sizeMillis = sizeMillis;
         this.slideMillis = slideMillis;
         this.retentionMillis = retentionMillis;
-        this.name = Durations.format(sizeMillis) + "/" + Durations.format(slideMillis);
+        this.name = name;
     }
 
     /** {@code 5m/10s} or {@code 5m/10s:6h}; without a retention the rows are kept 7 days. */
@@ -40,6 +49,7 @@ public final class WindowSpec implements Serializable {
                         ? Durations.parse(specAndRetention[1]).toMillis()
                         : 7 * 86_400_000L;
         return new WindowSpec(
+                sizeAndSlide[0].trim() + "/" + sizeAndSlide[1].trim(),
                 Durations.parse(sizeAndSlide[0]).toMillis(),
                 Durations.parse(sizeAndSlide[1]).toMillis(),
                 retention);

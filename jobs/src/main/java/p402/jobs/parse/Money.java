@@ -43,11 +43,11 @@ public final class Money {
         if (v.abs().compareTo(LIMIT) >= 0) {
             throw new BadRecordException(field + ": " + v.toPlainString() + " is out of range");
         }
-        v = v.stripTrailingZeros();
-        if (v.scale() > MAX_SCALE) {
+        if (v.stripTrailingZeros().scale() > MAX_SCALE) {
             throw new BadRecordException(
                     field + ": more than " + MAX_SCALE + " decimal places in " + v.toPlainString());
         }
+        // Kept as written ("0.010" stays 0.010), so the ledger shows what the producer sent.
         return v.scale() < 0 ? v.setScale(0) : v;
     }
 
