@@ -209,7 +209,7 @@ public final class MarginJob {
                         config.sinkFlushInterval.toMillis(),
                         config.sinkBatchSize,
                         config.sinkMaxRetries);
-        margin.sinkTo(new PostgresUpsertSink<>(new Tables.MarginWindow(), sink))
+        margin.sinkTo(new PostgresUpsertSink<>(new Tables.MarginWindow(config.windows), sink))
                 .name("margin_window")
                 .uid(UID_SINK_MARGIN);
         joined.getSideOutput(CallOutcomeJoin.LEDGER)

@@ -1,6 +1,9 @@
 package p402.jobs.ops;
 
-import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
 import p402.jobs.events.CallEvent;
 import p402.udfs.cost.CostEngine;
 import p402.udfs.cost.CostQuote;
@@ -12,14 +15,23 @@ import p402.udfs.cost.UsageVector;
  * book's is on the ledger. A call the book cannot price and that brought no cost is unpriced: no
  * cost at all, never zero.
  */
-public final class PriceCalls implements MapFunction<CallEvent, CallEvent> {
+public final class PriceCalls extends RichMapFunction<CallEvent, CallEvent> {
 
     private static final long serialVersionUID = 1L;
 
     private final CostEngine engine;
+    // Replaced in open(); the defaults serve direct use, as in tests.
+    private transient Counter unpriced = new SimpleCounter();
+    private transient Counter provided = new SimpleCounter();
 
     public PriceCalls(CostEngine engine) {
         this.engine = engine;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        unpriced = getRuntimeContext().getMetricGroup().addGroup("p402").counter("unpricedCalls");
+        provided = getRuntimeContext().getMetricGroup().addGroup("p402").counter("providedCost");
     }
 
     @Override
@@ -47,12 +59,14 @@ public final class PriceCalls implements MapFunction<CallEvent, CallEvent> {
         if (c.providedCostUsd != null) {
             c.costUsd = c.providedCostUsd;
             c.costSource = "provided";
+            provided.inc();
         } else if (quote.isPriced()) {
             c.costUsd = quote.costUsd;
             c.costSource = "computed";
         } else {
             c.costUsd = null;
             c.costSource = "unpriced";
+            unpriced.inc();
             c.unpricedReason = quote.unpricedReason;
         }
         return c;

@@ -2,6 +2,7 @@ package p402.jobs.parse;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import p402.jobs.events.Envelope;
@@ -17,6 +18,10 @@ public final class EnvelopeDeserializer implements KafkaRecordDeserializationSch
     private final EventParser.Topic topic;
     private final String topicName;
     private transient EventParser parser;
+    private transient Counter read;
+    private transient Counter deadLetters;
+    private transient Counter unattributed;
+    private transient Counter conflicts;
 
     public EnvelopeDeserializer(EventParser.Topic topic, String topicName) {
         this.topic = topic;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -70,6 +71,8 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
         private final Map<String, T> buffer = new LinkedHashMap<>();
         private Connection connection;
         private boolean closed;
+        private long watermark = Long.MIN_VALUE;
+        private long purgedAt = Long.MIN_VALUE;
 
         Writer(TableBinding<T> binding, SinkSettings settings, WriterInitContext context) {
             this.binding = binding;
@@ -108,8 +111,24 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             flushBuffer();
         }
 
+        @Override
+        public void writeWatermark(Watermark mark) {
+            // The end of a bounded input says nothing about how old a row is.
+            if (mark.getTimestamp() != Long.MAX_VALUE) {
+                watermark = Math.max(watermark, mark.getTimestamp());
+            }
+        }
+
+        private boolean purgeDue() {
+            long step = binding.purgeStepMillis();
+            return step > 0
+                    && watermark != Long.MIN_VALUE
+                    && (purgedAt == Long.MIN_VALUE || watermark - purgedAt >= step);
+        }
+
         private void flushBuffer() throws IOException, InterruptedException {
-            if (buffer.isEmpty()) {
+            boolean purge = purgeDue();
+            if (buffer.isEmpty() && !purge) {
                 return;
             }
             List<T> deletes = new ArrayList<>();
@@ -119,7 +138,10 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             }
             for (int attempt = 0; ; attempt++) {
                 try {
-                    write(deletes, upserts);
+                    write(deletes, upserts, purge);
+                    if (purge) {
+                        purgedAt = watermark;
+                    }
                     rowsWritten.inc(buffer.size());
                     buffer.clear();
                     return;
@@ -150,9 +172,12 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             }
         }
 
-        private void write(List<T> deletes, List<T> upserts) throws SQLException {
+        private void write(List<T> deletes, List<T> upserts, boolean purge) throws SQLException {
             Connection c = connection();
             try {
+                if (purge) {
+                    binding.purge(c, settings.schema, watermark);
+                }
                 if (!deletes.isEmpty()) {
                     try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
                         for (T row : deletes) {

@@ -1,6 +1,7 @@
 package p402.jobs.sink;
 
 import java.io.Serializable;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,6 +43,17 @@ public abstract class TableBinding<T> implements Serializable {
     public void bindKey(PreparedStatement ps, T row) throws SQLException {
         throw new UnsupportedOperationException(table + " has no deletes");
     }
+
+    /**
+     * How far event time must move before {@link #purge} runs again; 0 means the table keeps
+     * everything.
+     */
+    public long purgeStepMillis() {
+        return 0;
+    }
+
+    /** Deletes the rows past their retention at event time {@code watermark}. */
+    public void purge(Connection c, String schema, long watermark) throws SQLException {}
 
     public String upsertSql(String schema) {
         if (!hasTimestamp()) {

@@ -4,10 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import p402.jobs.config.WindowSpec;
 import p402.jobs.events.CallEvent;
 import p402.jobs.events.DeadLetter;
 import p402.jobs.events.OutcomeEvent;
@@ -23,7 +25,13 @@ public final class Tables {
     public static final class MarginWindow extends TableBinding<MarginRow> {
         private static final long serialVersionUID = 1L;
 
-        public MarginWindow() {
+        private final List<WindowSpec> specs;
+
+        /**
+         * @param specs the window specs, whose retentions decide how long rows are kept; rows of
+         *     specs no longer configured are left alone
+         */
+        public MarginWindow(List<WindowSpec> specs) {
             super(
                     "margin_window",
                     List.of(
@@ -52,11 +60,34 @@ public final class Tables {
                             "quality_score_sum",
                             "quality_scored",
                             "is_final"));
+            this.specs = List.copyOf(specs);
         }
 
         @Override
         public String key(MarginRow r) {
             return r.primaryKey();
+        }
+
+        /** Every sink subtask runs the same idempotent delete; a minute of event time apart. */
+        @Override
+        public long purgeStepMillis() {
+            return 60_000L;
+        }
+
+        @Override
+        public void purge(Connection c, String schema, long watermark) throws SQLException {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "DELETE FROM "
+                                    + schema
+                                    + ".margin_window WHERE window_spec = ? AND window_end <= ?")) {
+                for (WindowSpec spec : specs) {
+                    ps.setString(1, spec.name);
+                    Bind.time(ps, 2, watermark - spec.retentionMillis);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
 
         @Override
