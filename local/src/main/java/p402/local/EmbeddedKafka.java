@@ -172,6 +172,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        // Asking for a group's offsets creates the offsets topic and loads its
+                        // coordinator now, so the job's first offset commit does not find it
+                        // missing.
+                        admin.listConsumerGroupOffsets("p402-warm-up")
+                                .partitionsToOffsetAndMetadata()
+                                .get(5, TimeUnit.SECONDS);
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
