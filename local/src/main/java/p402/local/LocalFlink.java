@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -12,6 +13,11 @@ public final class LocalFlink {
 
     /** Short enough that a stopped local run loses little, long enough to stay out of the way. */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+
+    /** More failures than this within {@link #FAILURE_RATE_INTERVAL} fail the run. */
+    public static final int MAX_FAILURES_PER_INTERVAL = 3;
+
+    public static final Duration FAILURE_RATE_INTERVAL = Duration.ofMinutes(1);
 
     private LocalFlink() {}
 
@@ -26,6 +32,14 @@ public final class LocalFlink {
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
+                MAX_FAILURES_PER_INTERVAL);
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+                FAILURE_RATE_INTERVAL);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, Duration.ofSeconds(1));
         return conf;
     }
 

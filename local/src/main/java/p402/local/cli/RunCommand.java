@@ -133,7 +133,8 @@ final class RunCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = LocalFlink.environment(config.parallelism);
             jobBuilder.build(env, config);
             if (bounded) {
-                runToEnd(env, config, out);
+                Map<String, Long> before = rowCounts(config);
+                runToEnd(env, config, out, before);
             } else {
                 runUntilStopped(env, kafka, out);
             }
@@ -191,22 +192,48 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void runToEnd(StreamExecutionEnvironment env, MarginJobConfig config, PrintWriter out)
+    /**
+     * Runs the job to its end and prints the rows of each summary table: how many there are, and
+     * how many more than {@code before} (the database may hold earlier runs' rows).
+     */
+    private void runToEnd(
+            StreamExecutionEnvironment env,
+            MarginJobConfig config,
+            PrintWriter out,
+            Map<String, Long> before)
             throws Exception {
         long started = System.nanoTime();
         env.execute("p402-margin");
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         out.printf("job finished in %.1f s%n", millis / 1000.0);
-        try (Connection c =
-                LocalPostgres.connect(config.jdbcUrl, config.jdbcUser, config.jdbcPassword)) {
-            for (String table : SUMMARY_TABLES) {
-                String name = config.schema + "." + table;
-                Long rows = rowCount(c, config.schema, table);
-                out.printf("%s: %s%n", name, rows == null ? "absent" : rows + " rows");
+        Map<String, Long> after = rowCounts(config);
+        for (String table : SUMMARY_TABLES) {
+            String name = config.schema + "." + table;
+            Long rows = after.get(table);
+            if (rows == null) {
+                out.printf("%s: absent%n", name);
+            } else {
+                long added = rows - before.getOrDefault(table, 0L);
+                out.printf("%s: %d rows (%+d in this run)%n", name, rows, added);
             }
         }
         out.flush();
+    }
+
+    /** Row count per summary table; a table that does not exist has no entry. */
+    private static Map<String, Long> rowCounts(MarginJobConfig config) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c =
+                LocalPostgres.connect(config.jdbcUrl, config.jdbcUser, config.jdbcPassword)) {
+            for (String table : SUMMARY_TABLES) {
+                Long rows = rowCount(c, config.schema, table);
+                if (rows != null) {
+                    counts.put(table, rows);
+                }
+            }
+        }
+        return counts;
     }
 
     private void runUntilStopped(

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ class RunCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    private RunCommand.JobBuilder builder = RunCommandTest::readCalls;
 
     @Test
     void publishesEveryNonBlankLineBeforeTheJobStarts(@TempDir Path dir) throws Exception {
@@ -79,6 +82,21 @@ class RunCommandTest {
                 .startsWith("p402 run: error: cannot log in to jdbc:postgresql://127.0.0.1:1/p402");
     }
 
+    @Test
+    void aJobThatAlwaysFailsEndsABoundedRun(@TempDir Path dir) throws Exception {
+        Path calls = Files.writeString(dir.resolve("calls.jsonl"), "{}\n");
+        builder = RunCommandTest::failOnEveryRecord;
+
+        int exit = run("run", "--calls", calls.toString(), "--bounded", "--parallelism", "1");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().lines())
+                .singleElement()
+                .asString()
+                .startsWith("p402 run: error: ")
+                .contains("no record is welcome");
+    }
+
     private int run(String... args) {
         CommandLine cli =
                 P402Command.commandLine(
@@ -86,7 +104,7 @@ class RunCommandTest {
                             @Override
                             public <K> K create(Class<K> type) throws Exception {
                                 if (type == RunCommand.class) {
-                                    return type.cast(new RunCommand(RunCommandTest::readCalls));
+                                    return type.cast(new RunCommand(builder));
                                 }
                                 return CommandLine.defaultFactory().create(type);
                             }
@@ -98,6 +116,28 @@ class RunCommandTest {
 
     /** Reads the calls topic to the offsets present at start, the way the margin job does. */
     private static void readCalls(StreamExecutionEnvironment env, MarginJobConfig config) {
+        callsSource(env, config).sinkTo(new DiscardingSink<>()).uid("discard");
+    }
+
+    private static void failOnEveryRecord(StreamExecutionEnvironment env, MarginJobConfig config) {
+        env.fromData("a record")
+                .uid("one-record")
+                .map(new Refuse())
+                .uid("refuse")
+                .sinkTo(new DiscardingSink<>())
+                .uid("discard");
+    }
+
+    /** Fails on its first record, on every restart. */
+    private static final class Refuse implements MapFunction<String, String> {
+        @Override
+        public String map(String value) {
+            throw new IllegalStateException("no record is welcome");
+        }
+    }
+
+    private static DataStream<String> callsSource(
+            StreamExecutionEnvironment env, MarginJobConfig config) {
         KafkaSource<String> source =
                 KafkaSource.<String>builder()
                         .setBootstrapServers(config.bootstrapServers)
@@ -107,9 +147,7 @@ class RunCommandTest {
                         .setBounded(OffsetsInitializer.latest())
                         .setValueOnlyDeserializer(new SimpleStringSchema())
                         .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "calls")
-                .uid("calls-source")
-                .sinkTo(new DiscardingSink<>())
-                .uid("discard");
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "calls")
+                .uid("calls-source");
     }
 }
