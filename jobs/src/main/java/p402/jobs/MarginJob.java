@@ -21,6 +21,7 @@ import p402.jobs.events.DeadLetter;
 import p402.jobs.events.Envelope;
 import p402.jobs.events.MarginInput;
 import p402.jobs.events.OutcomeEvent;
+import p402.jobs.events.PriceDocument;
 import p402.jobs.ops.CallOutcomeJoin;
 import p402.jobs.ops.FirstDelivery;
 import p402.jobs.ops.FrontierTracker;
@@ -31,12 +32,13 @@ import p402.jobs.ops.RouteDeadLetters;
 import p402.jobs.parse.EnvelopeDeserializer;
 import p402.jobs.parse.EventParser;
 import p402.jobs.parse.EventTimeWatermarks;
+import p402.jobs.parse.PriceDocumentDeserializer;
 import p402.jobs.sink.DuplicateDelivery;
 import p402.jobs.sink.MarginRow;
 import p402.jobs.sink.PostgresUpsertSink;
 import p402.jobs.sink.SinkSettings;
 import p402.jobs.sink.Tables;
-import p402.udfs.cost.CostEngine;
+import p402.udfs.cost.PriceBook;
 
 /**
  * The margin job: three Kafka topics in, the Postgres tables of the contract out.
@@ -58,6 +60,7 @@ public final class MarginJob {
     public static final String UID_SOURCE_CALLS = "source-calls";
     public static final String UID_SOURCE_REVENUE = "source-revenue";
     public static final String UID_SOURCE_OUTCOMES = "source-outcomes";
+    public static final String UID_SOURCE_PRICES = "source-prices";
     public static final String UID_ROUTE_CALLS = "route-calls";
     public static final String UID_ROUTE_REVENUE = "route-revenue";
     public static final String UID_ROUTE_OUTCOMES = "route-outcomes";
@@ -119,14 +122,18 @@ public final class MarginJob {
                         .name("route outcomes")
                         .uid(UID_ROUTE_OUTCOMES);
 
-        SingleOutputStreamOperator<CallEvent> priced =
+        SingleOutputStreamOperator<CallEvent> unwrapped =
                 calls.map(e -> e.call)
                         .returns(CallEvent.class)
                         .name("unwrap calls")
-                        .uid("unwrap-calls")
-                        .map(new PriceCalls(CostEngine.builtIn()))
-                        .name("price calls")
-                        .uid(UID_PRICE);
+                        .uid("unwrap-calls");
+        SingleOutputStreamOperator<CallEvent> priced =
+                config.pricesTopic.isEmpty()
+                        ? unwrapped.map(new PriceCalls.FixedBook(PriceBook.builtIn()))
+                        : unwrapped
+                                .connect(priceUpdates(env, config).broadcast(PriceCalls.UPDATES))
+                                .process(new PriceCalls(PriceBook.builtIn()));
+        priced.name("price calls").uid(UID_PRICE);
 
         SingleOutputStreamOperator<Envelope> firstOutcomes =
                 outcomes.keyBy(e -> e.outcome.tenantId + '\u0000' + e.outcome.eventId, Types.STRING)
@@ -230,7 +237,8 @@ public final class MarginJob {
                 calls.getSideOutput(RouteDeadLetters.DEAD)
                         .union(
                                 revenue.getSideOutput(RouteDeadLetters.DEAD),
-                                outcomes.getSideOutput(RouteDeadLetters.DEAD));
+                                outcomes.getSideOutput(RouteDeadLetters.DEAD),
+                                priced.getSideOutput(RouteDeadLetters.DEAD));
         dead.sinkTo(new PostgresUpsertSink<>(new Tables.DeadLetters(), sink))
                 .name("dead_letter")
                 .uid(UID_SINK_DEAD);
@@ -268,6 +276,31 @@ public final class MarginJob {
             b.setProperty("partition.discovery.interval.ms", "30000");
         }
         return env.fromSource(b.build(), watermarks, "kafka " + topic);
+    }
+
+    /**
+     * The price-update topic, read from its beginning on every fresh start (it is compacted: the
+     * whole current book).
+     */
+    private static DataStream<PriceDocument> priceUpdates(
+            StreamExecutionEnvironment env, MarginJobConfig config) {
+        KafkaSourceBuilder<PriceDocument> b =
+                KafkaSource.<PriceDocument>builder()
+                        .setBootstrapServers(config.bootstrapServers)
+                        .setTopics(config.pricesTopic)
+                        .setGroupId(config.groupId + "-prices")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new PriceDocumentDeserializer())
+                        .setProperty("isolation.level", "read_committed");
+        if (config.bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(
+                        b.build(),
+                        PriceDocumentDeserializer.watermarks(),
+                        "kafka " + config.pricesTopic)
+                .setParallelism(1)
+                .uid(UID_SOURCE_PRICES);
     }
 
     static OffsetsInitializer startingOffsets(String spec) {

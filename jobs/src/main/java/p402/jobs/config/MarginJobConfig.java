@@ -13,12 +13,13 @@ import java.util.Map;
  *
  * <p>Keys (all optional): {@code kafka.bootstrap-servers}, {@code kafka.group-id}, {@code
  * kafka.topic.calls}, {@code kafka.topic.revenue}, {@code kafka.topic.outcomes}, {@code
- * kafka.starting-offsets} ({@code earliest}, {@code committed}, {@code latest}, or epoch millis),
- * {@code bounded}, {@code jdbc.url}, {@code jdbc.user}, {@code jdbc.password}, {@code jdbc.schema},
- * {@code windows} (comma-separated {@code size/slide[:retention]}), {@code out-of-orderness},
- * {@code idleness}, {@code horizon.outcome}, {@code horizon.dedup}, {@code emit.interval}, {@code
- * sink.flush-interval}, {@code sink.batch-size}, {@code sink.max-retries}, {@code parallelism}.
- * Durations are written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}.
+ * kafka.topic.prices}, {@code kafka.starting-offsets} ({@code earliest}, {@code committed}, {@code
+ * latest}, or epoch millis), {@code bounded}, {@code jdbc.url}, {@code jdbc.user}, {@code
+ * jdbc.password}, {@code jdbc.schema}, {@code windows} (comma-separated {@code
+ * size/slide[:retention]}), {@code out-of-orderness}, {@code idleness}, {@code horizon.outcome},
+ * {@code horizon.dedup}, {@code emit.interval}, {@code sink.flush-interval}, {@code
+ * sink.batch-size}, {@code sink.max-retries}, {@code parallelism}. Durations are written as {@code
+ * 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}.
  */
 public final class MarginJobConfig implements Serializable {
 
@@ -31,6 +32,13 @@ public final class MarginJobConfig implements Serializable {
     public String callsTopic = "p402.calls";
     public String revenueTopic = "p402.revenue";
     public String outcomesTopic = "p402.outcomes";
+
+    /**
+     * Compacted topic of price-book updates applied while the job runs; empty (the default) reads
+     * none, for clusters that have no such topic.
+     */
+    public String pricesTopic = "";
+
     public String startingOffsets = "earliest";
     public boolean bounded = false;
 
@@ -70,6 +78,7 @@ public final class MarginJobConfig implements Serializable {
         c.callsTopic = s.getOrDefault("kafka.topic.calls", c.callsTopic);
         c.revenueTopic = s.getOrDefault("kafka.topic.revenue", c.revenueTopic);
         c.outcomesTopic = s.getOrDefault("kafka.topic.outcomes", c.outcomesTopic);
+        c.pricesTopic = s.getOrDefault("kafka.topic.prices", c.pricesTopic);
         c.startingOffsets = s.getOrDefault("kafka.starting-offsets", c.startingOffsets);
         c.bounded = Boolean.parseBoolean(s.getOrDefault("bounded", String.valueOf(c.bounded)));
         c.jdbcUrl = s.getOrDefault("jdbc.url", c.jdbcUrl);
