@@ -86,6 +86,21 @@ class PriceUpdateEndToEndTest {
                                             + "'"
                                             + " AND event_id = 'after'"))
                     .isEqualTo("computed 0.002000 acme-2026:openai/acme-llm");
+
+            // Revenue and outcome topics stay silent all along: their partitions go idle and
+            // must not hold event time back. A later call moves the watermark (less the 5 s of
+            // out-of-orderness) to 10:00:55, past 10:00, the last slide of the 1h/1m window
+            // ending 10:01, so that window's open row appears.
+            STACK.publish("p402.calls", List.of(call("later", "2026-12-02T10:01:00Z")));
+            assertThat(
+                            awaitOne(
+                                    "SELECT calls || ' ' || is_final || ' ' || trim_scale(cost_usd)"
+                                            + " FROM p402.margin_window WHERE tenant_id = '"
+                                            + T
+                                            + "'"
+                                            + " AND window_spec = '1h/1m'"
+                                            + " AND window_end = '2026-12-02T10:01:00Z'"))
+                    .isEqualTo("1 false 0.002");
         } finally {
             job.cancel().get();
         }
