@@ -1,5 +1,10 @@
 package p402.jobs;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -15,6 +20,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import p402.jobs.config.MarginJobConfig;
 import p402.jobs.events.CallEvent;
 import p402.jobs.events.DeadLetter;
@@ -39,6 +46,8 @@ import p402.jobs.sink.PostgresUpsertSink;
 import p402.jobs.sink.SinkSettings;
 import p402.jobs.sink.Tables;
 import p402.udfs.cost.PriceBook;
+import p402.udfs.cost.PriceBookJson;
+import p402.udfs.cost.PriceUpdates;
 
 /**
  * The margin job: three Kafka topics in, the Postgres tables of the contract out.
@@ -81,6 +90,8 @@ public final class MarginJob {
     private static final OutputTag<DuplicateDelivery> DUPLICATES =
             new OutputTag<>("duplicates", TypeInformation.of(DuplicateDelivery.class));
 
+    private static final Logger LOG = LoggerFactory.getLogger(MarginJob.class);
+
     private MarginJob() {}
 
     public static void main(String[] args) throws Exception {
@@ -122,6 +133,7 @@ public final class MarginJob {
                         .name("route outcomes")
                         .uid(UID_ROUTE_OUTCOMES);
 
+        PriceBook book = priceBook(config);
         SingleOutputStreamOperator<CallEvent> unwrapped =
                 calls.map(e -> e.call)
                         .returns(CallEvent.class)
@@ -129,10 +141,10 @@ public final class MarginJob {
                         .uid("unwrap-calls");
         SingleOutputStreamOperator<CallEvent> priced =
                 config.pricesTopic.isEmpty()
-                        ? unwrapped.map(new PriceCalls.FixedBook(PriceBook.builtIn()))
+                        ? unwrapped.map(new PriceCalls.FixedBook(book))
                         : unwrapped
                                 .connect(priceUpdates(env, config).broadcast(PriceCalls.UPDATES))
-                                .process(new PriceCalls(PriceBook.builtIn()));
+                                .process(new PriceCalls(book));
         priced.name("price calls").uid(UID_PRICE);
 
         SingleOutputStreamOperator<Envelope> firstOutcomes =
@@ -276,6 +288,37 @@ public final class MarginJob {
             b.setProperty("partition.discovery.interval.ms", "30000");
         }
         return env.fromSource(b.build(), watermarks, "kafka " + topic);
+    }
+
+    /**
+     * The built-in book plus the configured file, if any. Versions the file prices implausibly (100
+     * times a neighbour) are refused and logged, the rest are used.
+     */
+    static PriceBook priceBook(MarginJobConfig config) {
+        PriceBook book = PriceBook.builtIn();
+        if (config.pricesFile.isEmpty()) {
+            return book;
+        }
+        Path file = Path.of(config.pricesFile);
+        try {
+            byte[] raw = Files.readAllBytes(file);
+            String text = new String(raw, StandardCharsets.UTF_8);
+            if (!text.contains("\"" + PriceBookJson.FORMAT + "\"")) {
+                text =
+                        PriceUpdates.wrapLiteLlm(
+                                file.getFileName().toString(),
+                                Instant.parse(config.pricesEffectiveFrom),
+                                raw);
+            }
+            PriceUpdates.Applied applied = PriceUpdates.apply(book, text);
+            LOG.info("Prices from {}: {} versions added", file, applied.added());
+            for (String refused : applied.refused()) {
+                LOG.warn("Prices from {}: refused {}", file, refused);
+            }
+            return applied.book();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot use prices.file " + file + ": " + e, e);
+        }
     }
 
     /**

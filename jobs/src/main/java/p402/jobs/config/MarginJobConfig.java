@@ -39,6 +39,15 @@ public final class MarginJobConfig implements Serializable {
      */
     public String pricesTopic = "";
 
+    /**
+     * A price book in the project's format or a LiteLLM price map, read when the job is built and
+     * added to the built-in book; empty for the built-in book alone.
+     */
+    public String pricesFile = "";
+
+    /** When a LiteLLM map's prices take effect (the project's format carries its own dates). */
+    public String pricesEffectiveFrom = "2000-01-01T00:00:00Z";
+
     public String startingOffsets = "earliest";
     public boolean bounded = false;
 
@@ -79,6 +88,8 @@ public final class MarginJobConfig implements Serializable {
         c.revenueTopic = s.getOrDefault("kafka.topic.revenue", c.revenueTopic);
         c.outcomesTopic = s.getOrDefault("kafka.topic.outcomes", c.outcomesTopic);
         c.pricesTopic = s.getOrDefault("kafka.topic.prices", c.pricesTopic);
+        c.pricesFile = s.getOrDefault("prices.file", c.pricesFile);
+        c.pricesEffectiveFrom = s.getOrDefault("prices.effective-from", c.pricesEffectiveFrom);
         c.startingOffsets = s.getOrDefault("kafka.starting-offsets", c.startingOffsets);
         c.bounded = Boolean.parseBoolean(s.getOrDefault("bounded", String.valueOf(c.bounded)));
         c.jdbcUrl = s.getOrDefault("jdbc.url", c.jdbcUrl);

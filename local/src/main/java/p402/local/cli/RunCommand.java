@@ -63,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
                     "jdbc.url", "--jdbc-url",
                     "jdbc.user", "--jdbc-user",
                     "jdbc.password", "--jdbc-password",
-                    "parallelism", "--parallelism");
+                    "parallelism", "--parallelism",
+                    "prices.file", "--prices",
+                    "prices.effective-from", "--prices-effective-from");
 
     /** Adds the job to an environment; the margin job unless a test puts another here. */
     interface JobBuilder {
@@ -91,6 +93,22 @@ final class RunCommand implements Callable<Integer> {
     @Mixin JdbcOptions jdbc = new JdbcOptions();
 
     @Option(
+            names = "--prices",
+            paramLabel = "FILE",
+            description =
+                    "A price book (p402.price-book.v1) or a LiteLLM model price map, added to the"
+                            + " built-in book.")
+    Path prices;
+
+    @Option(
+            names = "--prices-effective-from",
+            paramLabel = "TIME",
+            description =
+                    "When a LiteLLM map's prices take effect, RFC 3339 (default:"
+                            + " 2000-01-01T00:00:00Z).")
+    String pricesEffectiveFrom;
+
+    @Option(
             names = "--parallelism",
             paramLabel = "N",
             description = "Flink parallelism (default: the job's own, 2).")
@@ -113,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MarginJobConfig config = config();
-        for (Path file : new Path[] {calls, revenue, outcomes}) {
+        for (Path file : new Path[] {calls, revenue, outcomes, prices}) {
             if (file != null && !Files.isReadable(file)) {
                 throw new ParameterException(spec.commandLine(), "cannot read " + file);
             }
@@ -162,6 +180,12 @@ final class RunCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--parallelism must be >= 1");
             }
             all.put("parallelism", String.valueOf(parallelism));
+        }
+        if (prices != null) {
+            all.put("prices.file", prices.toAbsolutePath().toString());
+        }
+        if (pricesEffectiveFrom != null) {
+            all.put("prices.effective-from", pricesEffectiveFrom);
         }
         try {
             return MarginJobConfig.fromMap(all);
