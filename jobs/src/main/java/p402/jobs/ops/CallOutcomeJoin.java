@@ -139,6 +139,9 @@ public final class CallOutcomeJoin
         ctx.output(LEDGER, row);
         if (o != null) {
             ctx.output(OUTCOMES, OutcomeLedgerRow.of(o, row.outcomeLate ? "late" : "applied"));
+            if (row.outcomeLate) {
+                lateOutcomes.inc();
+            }
         }
     }
 
