@@ -32,6 +32,7 @@ import p402.jobs.events.PriceDocument;
 import p402.jobs.ops.CallOutcomeJoin;
 import p402.jobs.ops.FirstDelivery;
 import p402.jobs.ops.FrontierTracker;
+import p402.jobs.ops.Lateness;
 import p402.jobs.ops.MarginPanes;
 import p402.jobs.ops.PriceCalls;
 import p402.jobs.ops.RevenueToMargin;
@@ -134,6 +135,7 @@ public final class MarginJob {
                         .uid(UID_ROUTE_OUTCOMES);
 
         PriceBook book = priceBook(config);
+        Lateness lateness = new Lateness(config.windows, config.outcomeHorizon.toMillis());
         SingleOutputStreamOperator<CallEvent> unwrapped =
                 calls.map(e -> e.call)
                         .returns(CallEvent.class)
@@ -171,6 +173,7 @@ public final class MarginJob {
                                         config.callsTopic,
                                         config.outcomeHorizon,
                                         config.dedupHorizon,
+                                        lateness,
                                         DUPLICATES))
                         .name("join calls and outcomes")
                         .uid(UID_JOIN);
@@ -184,7 +187,7 @@ public final class MarginJob {
                         .uid(UID_DEDUP_REVENUE);
         SingleOutputStreamOperator<MarginInput> revenueInputs =
                 firstRevenue
-                        .process(new RevenueToMargin())
+                        .process(new RevenueToMargin(lateness))
                         .name("revenue to margin")
                         .uid(UID_REVENUE_TO_MARGIN);
 
@@ -227,7 +230,7 @@ public final class MarginJob {
                         config.schema,
                         config.sinkFlushInterval.toMillis(),
                         config.sinkBatchSize,
-                        config.sinkMaxRetries);
+                        config.sinkRetryTimeout.toMillis());
         margin.sinkTo(new PostgresUpsertSink<>(new Tables.MarginWindow(config.windows), sink))
                 .name("margin_window")
                 .uid(UID_SINK_MARGIN);

@@ -18,8 +18,8 @@ import java.util.Map;
  * jdbc.password}, {@code jdbc.schema}, {@code windows} (comma-separated {@code
  * size/slide[:retention]}), {@code out-of-orderness}, {@code idleness}, {@code horizon.outcome},
  * {@code horizon.dedup}, {@code emit.interval}, {@code sink.flush-interval}, {@code
- * sink.batch-size}, {@code sink.max-retries}, {@code parallelism}. Durations are written as {@code
- * 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}.
+ * sink.batch-size}, {@code sink.retry-timeout}, {@code parallelism}. Durations are written as
+ * {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}.
  */
 public final class MarginJobConfig implements Serializable {
 
@@ -75,7 +75,12 @@ public final class MarginJobConfig implements Serializable {
 
     public Duration sinkFlushInterval = Duration.ofMillis(200);
     public int sinkBatchSize = 2000;
-    public int sinkMaxRetries = 8;
+
+    /**
+     * How long a failing flush is retried (fresh connection, growing pause) before the job fails
+     * over; long enough to ride out a database restart.
+     */
+    public Duration sinkRetryTimeout = Duration.ofSeconds(60);
 
     public int parallelism = 2;
 
@@ -106,8 +111,7 @@ public final class MarginJobConfig implements Serializable {
         c.emitInterval = duration(s, "emit.interval", c.emitInterval);
         c.sinkFlushInterval = duration(s, "sink.flush-interval", c.sinkFlushInterval);
         c.sinkBatchSize = Integer.parseInt(s.getOrDefault("sink.batch-size", "" + c.sinkBatchSize));
-        c.sinkMaxRetries =
-                Integer.parseInt(s.getOrDefault("sink.max-retries", "" + c.sinkMaxRetries));
+        c.sinkRetryTimeout = duration(s, "sink.retry-timeout", c.sinkRetryTimeout);
         c.parallelism = Integer.parseInt(s.getOrDefault("parallelism", "" + c.parallelism));
         c.validate();
         return c;

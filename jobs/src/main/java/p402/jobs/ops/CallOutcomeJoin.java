@@ -2,6 +2,7 @@ package p402.jobs.ops;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -57,17 +58,34 @@ public final class CallOutcomeJoin
     private final long outcomeHorizon;
     private final long callLife;
     private final OutputTag<DuplicateDelivery> duplicates;
+    private final Lateness lateness;
 
     private transient ValueState<CallLedgerRow> ledger;
     private transient ValueState<OutcomeEvent> outcome;
     private transient Counter orphanOutcomes;
     private transient Counter lateOutcomes;
 
+    /** Never flags a call late: for use without window specs, as in tests. */
     public CallOutcomeJoin(
             String callsTopic,
             Duration outcomeHorizon,
             Duration dedupHorizon,
             OutputTag<DuplicateDelivery> duplicates) {
+        this(
+                callsTopic,
+                outcomeHorizon,
+                dedupHorizon,
+                new Lateness(List.of(), outcomeHorizon.toMillis()),
+                duplicates);
+    }
+
+    public CallOutcomeJoin(
+            String callsTopic,
+            Duration outcomeHorizon,
+            Duration dedupHorizon,
+            Lateness lateness,
+            OutputTag<DuplicateDelivery> duplicates) {
+        this.lateness = lateness;
         this.callsTopic = callsTopic;
         this.outcomeHorizon = outcomeHorizon.toMillis();
         this.callLife = Math.max(outcomeHorizon.toMillis(), dedupHorizon.toMillis());
@@ -108,7 +126,7 @@ public final class CallOutcomeJoin
         long watermark = ctx.timerService().currentWatermark();
         CallLedgerRow row = new CallLedgerRow();
         row.call = call;
-        row.late = call.occurredAt <= watermark;
+        row.late = lateness.tooLateForSomeSpec(call.occurredAt, watermark);
         row.expiresAt = Math.max(call.occurredAt, watermark) + callLife;
 
         OutcomeEvent o = outcome.value();

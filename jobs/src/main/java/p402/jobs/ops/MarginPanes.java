@@ -16,7 +16,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -60,8 +59,6 @@ import p402.udfs.revenue.Allocation;
  *       any more).
  *   <li>{@code revenue}: revenue records until {@code earned end + max size + lateness}.
  *   <li>{@code dirty}: produced windows waiting for the next tick; emptied by it.
- *   <li>{@code placeholders}: windows whose revenue was parked on a placeholder grain (no calls
- *       yet), so the row can be deleted when calls arrive; dropped with the window's panes.
  *   <li>{@code handledUpTo}, {@code dataUntil}: two longs per key.
  * </ul>
  *
@@ -80,6 +77,7 @@ public final class MarginPanes
 
     private final WindowSpec[] specs;
     private final long latenessMillis;
+    private final Lateness lateness;
     private final long emitIntervalMillis;
     private final long maxSize;
     private final long minSlide;
@@ -88,7 +86,6 @@ public final class MarginPanes
     private transient MapState<Long, PaneGroup> panes;
     private transient MapState<String, RevenueEvent> revenue;
     private transient MapState<Long, Boolean> dirty;
-    private transient MapState<Long, String[]> placeholders;
     private transient ValueState<Long> handledUpTo;
     private transient ValueState<Long> dataUntil;
     private transient Counter lateDropped;
@@ -99,6 +96,7 @@ public final class MarginPanes
         }
         this.specs = specs.toArray(new WindowSpec[0]);
         this.latenessMillis = lateness.toMillis();
+        this.lateness = new Lateness(specs, this.latenessMillis);
         this.emitIntervalMillis = emitInterval.toMillis();
         long size = 0;
         long slide = Long.MAX_VALUE;
@@ -128,13 +126,6 @@ public final class MarginPanes
         dirty =
                 getRuntimeContext()
                         .getMapState(new MapStateDescriptor<>("dirty", Types.LONG, Types.BOOLEAN));
-        placeholders =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "placeholders",
-                                        Types.LONG,
-                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
         handledUpTo =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("handled", Types.LONG));
         dataUntil =
@@ -183,9 +174,7 @@ public final class MarginPanes
                 WindowSpec spec = specs[s];
                 long pane = Math.floorDiv(in.eventTime, spec.slideMillis);
                 long paneStart = pane * spec.slideMillis;
-                if (watermark != Long.MIN_VALUE
-                        && paneStart + spec.slideMillis + spec.sizeMillis + latenessMillis
-                                <= watermark) {
+                if (lateness.paneDropped(s, in.eventTime, watermark)) {
                     lateDropped.inc();
                     continue;
                 }
@@ -245,6 +234,8 @@ public final class MarginPanes
                         first,
                         Math.floorDiv(watermark - spec.retentionMillis - spec.sizeMillis, slide)
                                 + 1);
+        // Restatable: its first pane is still kept (see Lateness).
+        first = Math.max(first, lateness.firstRestatable(s, watermark));
         boolean any = false;
         for (long w = first; w <= last; w++) {
             dirty.put(key(s, w), Boolean.TRUE);
@@ -304,7 +295,9 @@ public final class MarginPanes
         for (long k : windows) {
             WindowSpec spec = specs[specOf(k)];
             long start = indexOf(k) * spec.slideMillis;
-            if (start + spec.sizeMillis > watermark - spec.retentionMillis) {
+            // A purge since the window was marked may have frozen it.
+            if (start + spec.sizeMillis > watermark - spec.retentionMillis
+                    && indexOf(k) >= lateness.firstRestatable(specOf(k), watermark)) {
                 emitWindow(key, specOf(k), start, watermark, earnedUpTo, out);
             }
         }
@@ -417,22 +410,12 @@ public final class MarginPanes
                 rit.remove();
             }
         }
-        Iterator<Map.Entry<Long, String[]>> pit = placeholders.iterator();
-        while (pit.hasNext()) {
-            long k = pit.next().getKey();
-            WindowSpec spec = specs[specOf(k)];
-            long end = indexOf(k) * spec.slideMillis + spec.sizeMillis;
-            if (end + latenessMillis <= watermark) {
-                pit.remove();
-            }
-        }
     }
 
     private void clearAll() {
         panes.clear();
         revenue.clear();
         dirty.clear();
-        placeholders.clear();
         handledUpTo.clear();
         dataUntil.clear();
     }
@@ -527,24 +510,17 @@ public final class MarginPanes
             mergeInto(rows, r);
         }
 
-        // Revenue once parked on a placeholder that calls have since taken over: delete it.
-        long wk = key(s, start / spec.slideMillis);
-        String[] before = placeholders.get(wk);
-        if (before != null) {
-            for (String feature : before) {
-                if (!parked.contains(feature) && !hasGrain(rows, feature, "")) {
-                    MarginRow gone = row(key, spec, start, end, watermark, feature, "");
-                    gone.delete = true;
-                    rows.add(gone);
-                }
+        // Revenue parked on a placeholder grain (no calls yet) moves to the calls once they
+        // arrive: delete every placeholder this window's revenue could have used before and does
+        // not use now. Decided from the window's content alone, never from what this operator
+        // remembers emitting, so a job restored from a checkpoint older than the placeholder row
+        // still removes it.
+        for (String feature : features) {
+            if (!parked.contains(feature) && !hasGrain(rows, feature, "")) {
+                MarginRow gone = row(key, spec, start, end, watermark, feature, "");
+                gone.delete = true;
+                rows.add(gone);
             }
-        }
-        if (parked.isEmpty()) {
-            if (before != null) {
-                placeholders.remove(wk);
-            }
-        } else {
-            placeholders.put(wk, parked.toArray(new String[0]));
         }
 
         for (MarginRow r : rows) {

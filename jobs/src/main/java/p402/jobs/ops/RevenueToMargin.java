@@ -1,5 +1,6 @@
 package p402.jobs.ops;
 
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -17,6 +18,17 @@ public final class RevenueToMargin extends ProcessFunction<Envelope, MarginInput
     public static final OutputTag<RevenueLedgerRow> LEDGER =
             new OutputTag<>("revenue-ledger", TypeInformation.of(RevenueLedgerRow.class));
 
+    private final Lateness lateness;
+
+    /** Never flags revenue late: for use without window specs, as in tests. */
+    public RevenueToMargin() {
+        this(new Lateness(List.of(), 0));
+    }
+
+    public RevenueToMargin(Lateness lateness) {
+        this.lateness = lateness;
+    }
+
     @Override
     public void processElement(Envelope e, Context ctx, Collector<MarginInput> out) {
         RevenueEvent r = e.revenue;
@@ -31,7 +43,8 @@ public final class RevenueToMargin extends ProcessFunction<Envelope, MarginInput
 
         RevenueLedgerRow row = new RevenueLedgerRow();
         row.revenue = r;
-        row.late = r.occurredAt <= ctx.timerService().currentWatermark();
+        long from = r.hasServicePeriod() ? r.serviceStart : r.occurredAt;
+        row.late = lateness.revenueTooLate(from, ctx.timerService().currentWatermark());
         ctx.output(LEDGER, row);
     }
 }

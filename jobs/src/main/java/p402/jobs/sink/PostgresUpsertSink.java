@@ -136,6 +136,7 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
             for (T row : buffer.values()) {
                 (binding.isDelete(row) ? deletes : upserts).add(row);
             }
+            long started = System.nanoTime();
             for (int attempt = 0; ; attempt++) {
                 try {
                     write(deletes, upserts, purge);
@@ -147,7 +148,8 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
                     return;
                 } catch (SQLException e) {
                     closeConnection();
-                    if (attempt >= settings.maxRetries) {
+                    long elapsed = (System.nanoTime() - started) / 1_000_000L;
+                    if (elapsed >= settings.retryTimeoutMillis) {
                         throw new IOException(
                                 "writing "
                                         + buffer.size()
@@ -155,7 +157,9 @@ public final class PostgresUpsertSink<T> implements Sink<T> {
                                         + binding.table()
                                         + " failed "
                                         + (attempt + 1)
-                                        + " times",
+                                        + " times in "
+                                        + elapsed
+                                        + " ms",
                                 e);
                     }
                     flushRetries.inc();

@@ -13,7 +13,7 @@ public final class SinkSettings implements Serializable {
     public final String schema;
     public final long flushIntervalMillis;
     public final int batchSize;
-    public final int maxRetries;
+    public final long retryTimeoutMillis;
 
     public SinkSettings(
             String jdbcUrl,
@@ -22,13 +22,13 @@ public final class SinkSettings implements Serializable {
             String schema,
             long flushIntervalMillis,
             int batchSize,
-            int maxRetries) {
+            long retryTimeoutMillis) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.schema = schema;
         this.flushIntervalMillis = flushIntervalMillis;
         this.batchSize = batchSize;
-        this.maxRetries = maxRetries;
+        this.retryTimeoutMillis = retryTimeoutMillis;
     }
 }
