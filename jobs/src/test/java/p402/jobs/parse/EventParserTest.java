@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -320,7 +322,7 @@ class EventParserTest {
             })
     void fieldsOfTheWrongType(String field, String value, String expected) {
         ObjectNode o = baseCall();
-        o.putRawValue(field, new com.fasterxml.jackson.databind.util.RawValue(value));
+        o.putRawValue(field, new RawValue(value));
         assertThat(reason(CALLS, o.toString())).startsWith(expected);
     }
 
@@ -421,7 +423,7 @@ class EventParserTest {
                 .isEqualTo("occurred_at: 946684799999 is outside 2000-01-01..2100-01-01");
         assertThat(callReason(o -> o.put("occurred_at", EventTimes.LATEST)))
                 .contains("is outside 2000-01-01..2100-01-01");
-        assertThat(callReason(o -> o.put("occurred_at", new java.math.BigInteger("9".repeat(30)))))
+        assertThat(callReason(o -> o.put("occurred_at", new BigInteger("9".repeat(30)))))
                 .isEqualTo("occurred_at: epoch millis out of range");
         assertThat(call(o -> o.put("occurred_at", EventTimes.EARLIEST)).occurredAt)
                 .isEqualTo(EventTimes.EARLIEST);
@@ -439,7 +441,7 @@ class EventParserTest {
             })
     void tokenCountsTheNormaliserRefuses(String usage, String expected) {
         ObjectNode o = baseCall();
-        o.putRawValue("usage", new com.fasterxml.jackson.databind.util.RawValue(usage));
+        o.putRawValue("usage", new RawValue(usage));
         assertThat(reason(CALLS, o.toString())).startsWith(expected);
     }
 
@@ -465,7 +467,7 @@ class EventParserTest {
     void qualityScoresOutsideZeroToOne(String q) {
         // "-0" is zero: allowed. The rest are outside 0..1.
         ObjectNode o = baseOutcome();
-        o.putRawValue("quality_score", new com.fasterxml.jackson.databind.util.RawValue(q));
+        o.putRawValue("quality_score", new RawValue(q));
         Envelope e = parse(OUTCOMES, o.toString());
         if (q.equals("-0")) {
             assertThat(e.kind).isEqualTo(Envelope.Kind.OUTCOME);
