@@ -1,8 +1,7 @@
 package p402.jobs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -47,7 +46,6 @@ import p402.jobs.sink.PostgresUpsertSink;
 import p402.jobs.sink.SinkSettings;
 import p402.jobs.sink.Tables;
 import p402.udfs.cost.PriceBook;
-import p402.udfs.cost.PriceBookJson;
 import p402.udfs.cost.PriceUpdates;
 
 /**
@@ -107,6 +105,24 @@ public final class MarginJob {
      * caller executes it.
      */
     public static void build(StreamExecutionEnvironment env, MarginJobConfig config) {
+        build(env, config, new Extension() {});
+    }
+
+    /**
+     * Where a caller may add operators to the topology without copying it: the fault tests put a
+     * failing operator here, an upgrade adds a step. The default adds nothing.
+     */
+    public interface Extension extends Serializable {
+
+        /** The priced calls on their way to the call/outcome join. */
+        default DataStream<CallEvent> pricedCalls(DataStream<CallEvent> calls) {
+            return calls;
+        }
+    }
+
+    /** {@link #build(StreamExecutionEnvironment, MarginJobConfig)} with an {@link Extension}. */
+    public static void build(
+            StreamExecutionEnvironment env, MarginJobConfig config, Extension extension) {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
@@ -164,7 +180,9 @@ public final class MarginJob {
                         .uid("unwrap-outcomes");
 
         SingleOutputStreamOperator<MarginInput> joined =
-                priced.keyBy(c -> c.tenantId + '\u0000' + c.eventId, Types.STRING)
+                extension
+                        .pricedCalls(priced)
+                        .keyBy(c -> c.tenantId + '\u0000' + c.eventId, Types.STRING)
                         .connect(
                                 outcomeEvents.keyBy(
                                         o -> o.tenantId + '\u0000' + o.callEventId, Types.STRING))
@@ -304,16 +322,8 @@ public final class MarginJob {
         }
         Path file = Path.of(config.pricesFile);
         try {
-            byte[] raw = Files.readAllBytes(file);
-            String text = new String(raw, StandardCharsets.UTF_8);
-            if (!text.contains("\"" + PriceBookJson.FORMAT + "\"")) {
-                text =
-                        PriceUpdates.wrapLiteLlm(
-                                file.getFileName().toString(),
-                                Instant.parse(config.pricesEffectiveFrom),
-                                raw);
-            }
-            PriceUpdates.Applied applied = PriceUpdates.apply(book, text);
+            PriceUpdates.Applied applied =
+                    PriceUpdates.applyFile(book, file, Instant.parse(config.pricesEffectiveFrom));
             LOG.info("Prices from {}: {} versions added", file, applied.added());
             for (String refused : applied.refused()) {
                 LOG.warn("Prices from {}: refused {}", file, refused);

@@ -50,12 +50,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path logDir;
     private final String bootstrapServers;
-    private final KafkaRaftServer server;
+    private final Properties props;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path logDir, String bootstrapServers, KafkaRaftServer server) {
+    private EmbeddedKafka(
+            Path logDir, String bootstrapServers, Properties props, KafkaRaftServer server) {
         this.logDir = logDir;
         this.bootstrapServers = bootstrapServers;
+        this.props = props;
         this.server = server;
     }
 
@@ -73,7 +76,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
 
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, "127.0.0.1:" + brokerPort, server);
+            EmbeddedKafka kafka =
+                    new EmbeddedKafka(logDir, "127.0.0.1:" + brokerPort, props, server);
             kafka.awaitReady();
             LOG.info("Kafka broker ready at {}", kafka.bootstrapServers);
             return kafka;
@@ -152,6 +156,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return Admin.create(props);
+    }
+
+    /**
+     * Stops the broker and starts it again on the same ports and log directory, as a broker restart
+     * in production would: the topics and their records survive, clients reconnect.
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        stopQuietly(server);
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        awaitReady();
+        LOG.info("Kafka broker restarted at {}", bootstrapServers);
     }
 
     /** Stops the broker and deletes its log directory. Calling it again does nothing. */

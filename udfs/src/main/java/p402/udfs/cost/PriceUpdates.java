@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -151,6 +153,24 @@ public final class PriceUpdates {
             out.add(r.toString());
         }
         return out;
+    }
+
+    /**
+     * Adds a price file to {@code book}: a price book in our format, or a LiteLLM price map whose
+     * prices take effect at {@code liteLlmEffectiveFrom} (our format carries its own dates). The
+     * job's {@code prices.file} and the SQL functions both read files this way.
+     *
+     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException when it is neither form
+     */
+    public static Applied applyFile(PriceBook book, Path file, Instant liteLlmEffectiveFrom)
+            throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        String text = new String(raw, StandardCharsets.UTF_8);
+        if (!text.contains("\"" + PriceBookJson.FORMAT + "\"")) {
+            text = wrapLiteLlm(file.getFileName().toString(), liteLlmEffectiveFrom, raw);
+        }
+        return apply(book, text);
     }
 
     /** Wraps a LiteLLM price map file's text as an update document. */
