@@ -244,6 +244,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.num.partitions", "4");
         p.put("share.coordinator.state.topic.num.partitions", "4");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Records up to 4 MiB reach the job, so an oversized one meets the job's own 1 MiB limit
+        // and becomes a dead letter with its reason, instead of being refused at the producer.
+        p.put("message.max.bytes", String.valueOf(4 << 20));
         return p;
     }
 

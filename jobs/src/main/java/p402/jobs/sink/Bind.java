@@ -34,6 +34,23 @@ final class Bind {
         }
     }
 
+    /**
+     * A sum whose terms can be taken back out (quality scores, when a later outcome replaces an
+     * earlier one) in its shortest form: its scale would otherwise remember terms that were added
+     * and removed again, so the same value would read {@code 0.90} after one arrival order and
+     * {@code 0.9} after another, and a replay would not rewrite the same row.
+     */
+    static void canonical(PreparedStatement ps, int i, BigDecimal v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.NUMERIC);
+        } else if (v.signum() == 0) {
+            ps.setBigDecimal(i, BigDecimal.ZERO);
+        } else {
+            BigDecimal shortest = v.stripTrailingZeros();
+            ps.setBigDecimal(i, shortest.scale() < 0 ? shortest.setScale(0) : shortest);
+        }
+    }
+
     static void text(PreparedStatement ps, int i, String v) throws SQLException {
         if (v == null) {
             ps.setNull(i, Types.VARCHAR);

@@ -123,7 +123,7 @@ public final class Tables {
             ps.setLong(19, r.reasoningTokens);
             ps.setBigDecimal(20, r.costUsd);
             ps.setBigDecimal(21, r.revenueUsd);
-            ps.setBigDecimal(22, r.qualityScoreSum);
+            Bind.canonical(ps, 22, r.qualityScoreSum);
             ps.setLong(23, r.qualityScored);
             ps.setBoolean(24, r.isFinal);
         }
