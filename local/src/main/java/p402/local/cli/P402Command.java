@@ -14,8 +14,15 @@ import picocli.CommandLine.ScopeType;
         name = "p402",
         mixinStandardHelpOptions = true,
         version = "p402 0.1.0",
-        description = "Runs P402 Margin on one machine: Kafka in-process, local Flink, Postgres.",
-        subcommands = {RunCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
+        description =
+                "Runs P402 Margin on one machine (Kafka in-process, local Flink, Postgres) or"
+                        + " on a local Flink cluster.",
+        subcommands = {
+            RunCommand.class,
+            MigrateCommand.class,
+            ClusterCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class P402Command {
 
     @Option(
