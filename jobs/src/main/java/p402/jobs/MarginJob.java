@@ -103,10 +103,20 @@ public final class MarginJob {
     }
 
     /**
+     * Streams of the built topology that a program building on the margin job (a test's changed
+     * job, a later version) can attach operators to.
+     *
+     * @param pricedCalls every call delivery after pricing, repeats included (they are recognised
+     *     by the join further on)
+     * @param marginRows the window rows on their way to {@code margin_window}
+     */
+    public record Streams(DataStream<CallEvent> pricedCalls, DataStream<MarginRow> marginRows) {}
+
+    /**
      * Adds the whole topology (Kafka sources, processing, Postgres sinks) to {@code env}. The
      * caller executes it.
      */
-    public static void build(StreamExecutionEnvironment env, MarginJobConfig config) {
+    public static Streams build(StreamExecutionEnvironment env, MarginJobConfig config) {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
@@ -267,6 +277,7 @@ public final class MarginJob {
                 .sinkTo(new PostgresUpsertSink<>(new Tables.Duplicates(), sink))
                 .name("duplicate_delivery")
                 .uid(UID_SINK_DUPLICATES);
+        return new Streams(priced, margin);
     }
 
     private static DataStreamSource<Envelope> read(

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import p402.local.testing.LocalStackExtension;
 import p402.local.testing.TableSnapshot;
@@ -118,11 +119,24 @@ final class ClusterTesting {
             String topicPrefix,
             Duration timeout)
             throws Exception {
+        awaitEqual(jdbcUrl, expected, tenant, topicPrefix, timeout, row -> false);
+    }
+
+    /** As above, leaving out the job's rows that {@code ignored} matches. */
+    static void awaitEqual(
+            String jdbcUrl,
+            Map<String, List<String>> expected,
+            String tenant,
+            String topicPrefix,
+            Duration timeout,
+            Predicate<String> ignored)
+            throws Exception {
         try {
             FlinkCluster.awaitTrue(
                     () -> {
                         try {
-                            return TableSnapshot.of(jdbcUrl, tenant, topicPrefix).equals(expected);
+                            return without(TableSnapshot.of(jdbcUrl, tenant, topicPrefix), ignored)
+                                    .equals(expected);
                         } catch (SQLException e) {
                             throw new IOException(e);
                         }
@@ -132,10 +146,17 @@ final class ClusterTesting {
         } catch (IllegalStateException timedOut) {
             // Fall through to the assertion, which shows what differs.
         }
-        Map<String, List<String>> actual = TableSnapshot.of(jdbcUrl, tenant, topicPrefix);
+        Map<String, List<String>> actual =
+                without(TableSnapshot.of(jdbcUrl, tenant, topicPrefix), ignored);
         for (String table : expected.keySet()) {
             assertThat(actual.get(table)).as(table).containsExactlyElementsOf(expected.get(table));
         }
+    }
+
+    private static Map<String, List<String>> without(
+            Map<String, List<String>> tables, Predicate<String> ignored) {
+        tables.values().forEach(rows -> rows.removeIf(ignored));
+        return tables;
     }
 
     static void deleteRecursively(Path dir) throws IOException {
