@@ -34,6 +34,7 @@ import p402.jobs.ops.FrontierTracker;
 import p402.jobs.ops.Lateness;
 import p402.jobs.ops.MarginPanes;
 import p402.jobs.ops.PriceCalls;
+import p402.jobs.ops.RestatedRange;
 import p402.jobs.ops.RevenueToMargin;
 import p402.jobs.ops.RouteDeadLetters;
 import p402.jobs.parse.EnvelopeDeserializer;
@@ -43,6 +44,7 @@ import p402.jobs.parse.PriceDocumentDeserializer;
 import p402.jobs.sink.DuplicateDelivery;
 import p402.jobs.sink.MarginRow;
 import p402.jobs.sink.PostgresUpsertSink;
+import p402.jobs.sink.Restatement;
 import p402.jobs.sink.SinkSettings;
 import p402.jobs.sink.Tables;
 import p402.udfs.cost.PriceBook;
@@ -86,6 +88,13 @@ public final class MarginJob {
     public static final String UID_SINK_DEAD = "sink-dead-letter";
     public static final String UID_SINK_DUPLICATES = "sink-duplicate-delivery";
 
+    /** Only in a reprocessing run, which is always a fresh job (never restored). */
+    public static final String UID_RESTATED_WINDOWS = "restated-windows";
+
+    public static final String UID_RESTATED_CALLS = "restated-calls";
+    public static final String UID_SINK_RESTATED_MARGIN = "sink-restated-margin-window";
+    public static final String UID_SINK_RESTATED_LEDGER = "sink-restated-call-ledger";
+
     private static final OutputTag<DuplicateDelivery> DUPLICATES =
             new OutputTag<>("duplicates", TypeInformation.of(DuplicateDelivery.class));
 
@@ -101,11 +110,21 @@ public final class MarginJob {
     }
 
     /**
+     * Streams of the built topology that a program building on the margin job (a test's changed
+     * job, a later version) can attach operators to.
+     *
+     * @param pricedCalls every call delivery after pricing, repeats included (they are recognised
+     *     by the join further on)
+     * @param marginRows the window rows on their way to {@code margin_window}
+     */
+    public record Streams(DataStream<CallEvent> pricedCalls, DataStream<MarginRow> marginRows) {}
+
+    /**
      * Adds the whole topology (Kafka sources, processing, Postgres sinks) to {@code env}. The
      * caller executes it.
      */
-    public static void build(StreamExecutionEnvironment env, MarginJobConfig config) {
-        build(env, config, new Extension() {});
+    public static Streams build(StreamExecutionEnvironment env, MarginJobConfig config) {
+        return build(env, config, new Extension() {});
     }
 
     /**
@@ -121,7 +140,7 @@ public final class MarginJob {
     }
 
     /** {@link #build(StreamExecutionEnvironment, MarginJobConfig)} with an {@link Extension}. */
-    public static void build(
+    public static Streams build(
             StreamExecutionEnvironment env, MarginJobConfig config, Extension extension) {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
@@ -249,6 +268,10 @@ public final class MarginJob {
                         config.sinkFlushInterval.toMillis(),
                         config.sinkBatchSize,
                         config.sinkRetryTimeout.toMillis());
+        if (config.isReprocessing()) {
+            restate(config, margin, joined, sink);
+            return new Streams(priced, margin);
+        }
         margin.sinkTo(new PostgresUpsertSink<>(new Tables.MarginWindow(config.windows), sink))
                 .name("margin_window")
                 .uid(UID_SINK_MARGIN);
@@ -285,6 +308,39 @@ public final class MarginJob {
                 .sinkTo(new PostgresUpsertSink<>(new Tables.Duplicates(), sink))
                 .name("duplicate_delivery")
                 .uid(UID_SINK_DUPLICATES);
+        return new Streams(priced, margin);
+    }
+
+    /**
+     * The sinks of a reprocessing run: window costs and call ledger rows of the restated range,
+     * marked; nothing else (revenue, outcomes, dead letters and duplicates do not depend on prices,
+     * and their rows from before the range would be rewritten incompletely).
+     */
+    private static void restate(
+            MarginJobConfig config,
+            DataStream<MarginRow> margin,
+            SingleOutputStreamOperator<MarginInput> joined,
+            SinkSettings sink) {
+        Restatement mark = new Restatement(config.reprocessLabel, config.reprocessAt);
+        LOG.info(
+                "Reprocessing run {}: restating windows in [{}, {}], reading Kafka from {}",
+                config.reprocessLabel,
+                Instant.ofEpochMilli(config.reprocessFrom),
+                Instant.ofEpochMilli(config.reprocessUntil),
+                Instant.ofEpochMilli(Long.parseLong(config.startingOffsets)));
+        margin.filter(new RestatedRange.Windows(config.reprocessFrom, config.reprocessUntil))
+                .name("restated windows")
+                .uid(UID_RESTATED_WINDOWS)
+                .sinkTo(new PostgresUpsertSink<>(new Tables.RestatedMarginCost(mark), sink))
+                .name("margin_window (restated cost)")
+                .uid(UID_SINK_RESTATED_MARGIN);
+        joined.getSideOutput(CallOutcomeJoin.LEDGER)
+                .filter(new RestatedRange.Calls(config.reprocessFrom, config.reprocessUntil))
+                .name("restated calls")
+                .uid(UID_RESTATED_CALLS)
+                .sinkTo(new PostgresUpsertSink<>(new Tables.CallLedger(mark), sink))
+                .name("call_ledger (restated)")
+                .uid(UID_SINK_RESTATED_LEDGER);
     }
 
     private static DataStreamSource<Envelope> read(

@@ -117,6 +117,7 @@ class MarginJobTopologyTest {
 
         Set<String> expected = new TreeSet<>(uidConstants());
         expected.remove(MarginJob.UID_SOURCE_PRICES); // no price-update topic configured
+        expected.removeAll(REPROCESSING_ONLY);
         expected.addAll(
                 List.of(
                         "unwrap-calls",
@@ -125,6 +126,34 @@ class MarginJobTopologyTest {
                         "revenue-times",
                         "outcome-times"));
         assertThat(uids).isEqualTo(expected);
+    }
+
+    private static final List<String> REPROCESSING_ONLY =
+            List.of(
+                    MarginJob.UID_RESTATED_WINDOWS,
+                    MarginJob.UID_RESTATED_CALLS,
+                    MarginJob.UID_SINK_RESTATED_MARGIN,
+                    MarginJob.UID_SINK_RESTATED_LEDGER);
+
+    @Test
+    void aReprocessingRunWritesOnlyRestatedWindowsAndCalls() throws Exception {
+        Set<String> uids =
+                streamGraphUids(
+                        built(
+                                config(
+                                        Map.of(
+                                                "reprocess.from", "2026-11-10T10:00:00Z",
+                                                "reprocess.until", "2026-11-10T12:00:00Z",
+                                                "reprocess.label", "fix"))));
+        assertThat(uids)
+                .containsAll(REPROCESSING_ONLY)
+                .doesNotContain(
+                        MarginJob.UID_SINK_MARGIN,
+                        MarginJob.UID_SINK_LEDGER,
+                        MarginJob.UID_SINK_REVENUE,
+                        MarginJob.UID_SINK_OUTCOMES,
+                        MarginJob.UID_SINK_DEAD,
+                        MarginJob.UID_SINK_DUPLICATES);
     }
 
     @Test

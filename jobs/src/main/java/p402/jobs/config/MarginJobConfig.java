@@ -2,6 +2,7 @@ package p402.jobs.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,10 @@ import java.util.Map;
  * jdbc.password}, {@code jdbc.schema}, {@code windows} (comma-separated {@code
  * size/slide[:retention]}), {@code out-of-orderness}, {@code idleness}, {@code horizon.outcome},
  * {@code horizon.dedup}, {@code emit.interval}, {@code sink.flush-interval}, {@code
- * sink.batch-size}, {@code sink.retry-timeout}, {@code parallelism}. Durations are written as
- * {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}.
+ * sink.batch-size}, {@code sink.retry-timeout}, {@code parallelism}, and for a reprocessing run
+ * {@code reprocess.from}, {@code reprocess.until} (RFC 3339), {@code reprocess.label}, {@code
+ * reprocess.at}. Durations are written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h},
+ * {@code 2d}.
  */
 public final class MarginJobConfig implements Serializable {
 
@@ -84,6 +87,25 @@ public final class MarginJobConfig implements Serializable {
 
     public int parallelism = 2;
 
+    /**
+     * A reprocessing run: the start of the range it restates (epoch millis), or {@code
+     * Long.MIN_VALUE} for the live job. Only windows starting at or after it, and calls at or after
+     * it, are written.
+     */
+    public long reprocessFrom = Long.MIN_VALUE;
+
+    /**
+     * The end of the restated range: windows ending after it and calls at or after it are not
+     * written.
+     */
+    public long reprocessUntil = Long.MAX_VALUE;
+
+    /** The reprocessing run's label, written to the rows it restates. */
+    public String reprocessLabel = "";
+
+    /** When the reprocessing run was started, written to the rows it restates. */
+    public long reprocessAt;
+
     public static MarginJobConfig fromMap(Map<String, String> settings) {
         MarginJobConfig c = new MarginJobConfig();
         Map<String, String> s = new LinkedHashMap<>(settings);
@@ -113,6 +135,28 @@ public final class MarginJobConfig implements Serializable {
         c.sinkBatchSize = Integer.parseInt(s.getOrDefault("sink.batch-size", "" + c.sinkBatchSize));
         c.sinkRetryTimeout = duration(s, "sink.retry-timeout", c.sinkRetryTimeout);
         c.parallelism = Integer.parseInt(s.getOrDefault("parallelism", "" + c.parallelism));
+        if (s.containsKey("reprocess.from")) {
+            c.reprocessFrom = Instant.parse(s.get("reprocess.from")).toEpochMilli();
+            String until = s.get("reprocess.until");
+            if (until == null) {
+                throw new IllegalArgumentException(
+                        "reprocess.until is required with reprocess.from");
+            }
+            c.reprocessUntil = Instant.parse(until).toEpochMilli();
+            c.reprocessLabel = s.getOrDefault("reprocess.label", "");
+            c.reprocessAt =
+                    s.containsKey("reprocess.at")
+                            ? Instant.parse(s.get("reprocess.at")).toEpochMilli()
+                            : System.currentTimeMillis();
+            // A reprocessing run is a fresh bounded job that reads from before the range (so
+            // that the range's windows are complete) to the offsets present when it starts.
+            c.bounded = true;
+            if (!s.containsKey("kafka.group-id")) {
+                // Its offset commits must not look like the live job's progress.
+                c.groupId = c.groupId + "-reprocess-" + c.reprocessLabel;
+            }
+            c.startingOffsets = String.valueOf(c.reprocessFrom - c.maxWindowMillis());
+        }
         c.validate();
         return c;
     }
@@ -135,7 +179,20 @@ public final class MarginJobConfig implements Serializable {
         return fromMap(m);
     }
 
+    public boolean isReprocessing() {
+        return reprocessFrom != Long.MIN_VALUE;
+    }
+
     public void validate() {
+        if (isReprocessing()) {
+            if (reprocessLabel.isBlank()) {
+                throw new IllegalArgumentException(
+                        "reprocess.label is required with reprocess.from");
+            }
+            if (reprocessUntil <= reprocessFrom) {
+                throw new IllegalArgumentException("reprocess.until must be after reprocess.from");
+            }
+        }
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("at least one window spec is needed");
         }

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -90,6 +91,11 @@ public final class MarginPanes
     private transient ValueState<Long> dataUntil;
     private transient Counter lateDropped;
 
+    /** The latest event time of the input this subtask has turned into rows; not state. */
+    private transient long latestInput;
+
+    private transient long tiledUpTo;
+
     public MarginPanes(List<WindowSpec> specs, Duration lateness, Duration emitInterval) {
         if (specs.size() > 127) {
             throw new IllegalArgumentException("at most 127 window specs");
@@ -131,6 +137,21 @@ public final class MarginPanes
         dataUntil =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("data-until", Types.LONG));
         lateDropped = getRuntimeContext().getMetricGroup().counter("lateDropped");
+        latestInput = Long.MIN_VALUE;
+        tiledUpTo = Long.MIN_VALUE;
+        // Wall-clock time since the newest event in the rows last emitted: how far the tiles
+        // trail reality (the sink's flush interval comes on top). Read it on the subtask with
+        // the least lag per job; during a replay it is the replay's distance to now.
+        getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("p402")
+                .gauge(
+                        "eventToTileLagMs",
+                        (Gauge<Long>)
+                                () ->
+                                        tiledUpTo == Long.MIN_VALUE
+                                                ? -1L
+                                                : System.currentTimeMillis() - tiledUpTo);
     }
 
     // ---------------------------------------------------------------- keys of panes and windows
@@ -153,6 +174,7 @@ public final class MarginPanes
     public void processElement(MarginInput in, ReadOnlyContext ctx, Collector<MarginRow> out)
             throws Exception {
         long watermark = ctx.currentWatermark();
+        latestInput = Math.max(latestInput, in.eventTime);
         if (handledUpTo.value() == null) {
             handledUpTo.update(watermark);
         }
@@ -525,6 +547,9 @@ public final class MarginPanes
 
         for (MarginRow r : rows) {
             out.collect(r);
+        }
+        if (!rows.isEmpty()) {
+            tiledUpTo = latestInput;
         }
     }
 

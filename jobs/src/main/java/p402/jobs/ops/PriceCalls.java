@@ -55,6 +55,9 @@ public final class PriceCalls
     private transient Counter unpriced = new SimpleCounter();
     private transient Counter provided = new SimpleCounter();
 
+    /** Every call priced: unpricedCalls / calls is the unpriced share. */
+    private transient Counter calls = new SimpleCounter();
+
     public PriceCalls(PriceBook base) {
         this.base = base;
     }
@@ -63,6 +66,7 @@ public final class PriceCalls
     public void open(OpenContext ctx) {
         unpriced = getRuntimeContext().getMetricGroup().addGroup("p402").counter("unpricedCalls");
         provided = getRuntimeContext().getMetricGroup().addGroup("p402").counter("providedCost");
+        calls = getRuntimeContext().getMetricGroup().addGroup("p402").counter("calls");
     }
 
     @Override
@@ -71,6 +75,7 @@ public final class PriceCalls
         if (engine == null) {
             engine = CostEngine.of(rebuild(ctx.getBroadcastState(UPDATES)));
         }
+        calls.inc();
         out.collect(price(engine, c, unpriced, provided));
     }
 
@@ -140,6 +145,7 @@ public final class PriceCalls
         private final CostEngine engine;
         private transient Counter unpriced = new SimpleCounter();
         private transient Counter provided = new SimpleCounter();
+        private transient Counter calls = new SimpleCounter();
 
         public FixedBook(PriceBook book) {
             this.engine = CostEngine.of(book);
@@ -151,10 +157,12 @@ public final class PriceCalls
                     getRuntimeContext().getMetricGroup().addGroup("p402").counter("unpricedCalls");
             provided =
                     getRuntimeContext().getMetricGroup().addGroup("p402").counter("providedCost");
+            calls = getRuntimeContext().getMetricGroup().addGroup("p402").counter("calls");
         }
 
         @Override
         public CallEvent map(CallEvent c) {
+            calls.inc();
             return price(engine, c, unpriced, provided);
         }
     }

@@ -59,7 +59,9 @@ public final class Tables {
                             "revenue_usd",
                             "quality_score_sum",
                             "quality_scored",
-                            "is_final"));
+                            "is_final",
+                            "restatement",
+                            "restated_at"));
             this.specs = List.copyOf(specs);
         }
 
@@ -126,13 +128,88 @@ public final class Tables {
             Bind.canonical(ps, 22, r.qualityScoreSum);
             ps.setLong(23, r.qualityScored);
             ps.setBoolean(24, r.isFinal);
+            // The live computation of a row replaces any restatement of it.
+            ps.setNull(25, Types.VARCHAR);
+            ps.setNull(26, Types.TIMESTAMP_WITH_TIMEZONE);
         }
     }
 
+    /**
+     * What a reprocessing run after a price fix rewrites of a window row: its cost and unpriced
+     * calls (all a price changes) and the restatement mark. Counts, tokens, outcomes and revenue
+     * stay as the live job wrote them: revenue in particular may come from records before the range
+     * the run reads (a subscription invoiced earlier). No retention purge: the run's watermark says
+     * nothing about the age of other rows.
+     */
+    public static final class RestatedMarginCost extends TableBinding<MarginRow> {
+        private static final long serialVersionUID = 1L;
+
+        private final Restatement restatement;
+
+        public RestatedMarginCost(Restatement restatement) {
+            super(
+                    "margin_window",
+                    List.of(
+                            "tenant_id",
+                            "customer_id",
+                            "feature_id",
+                            "workflow_id",
+                            "window_spec",
+                            "window_start"),
+                    List.of(
+                            "window_end",
+                            "unpriced_calls",
+                            "cost_usd",
+                            "restatement",
+                            "restated_at"));
+            this.restatement = restatement;
+        }
+
+        @Override
+        public String key(MarginRow r) {
+            return r.primaryKey();
+        }
+
+        @Override
+        public void bind(PreparedStatement ps, MarginRow r) throws SQLException {
+            ps.setString(1, r.tenantId);
+            ps.setString(2, r.customerId);
+            ps.setString(3, r.featureId);
+            ps.setString(4, r.workflowId);
+            ps.setString(5, r.windowSpec);
+            Bind.time(ps, 6, r.windowStart);
+            Bind.time(ps, 7, r.windowEnd);
+            ps.setLong(8, r.unpricedCalls);
+            ps.setBigDecimal(9, r.costUsd);
+            bindRestatement(ps, 10, restatement);
+        }
+    }
+
+    static void bindRestatement(PreparedStatement ps, int index, Restatement r)
+            throws SQLException {
+        if (r.isRestating()) {
+            ps.setString(index, r.label());
+            Bind.time(ps, index + 1, r.atMillis());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+            ps.setNull(index + 1, Types.TIMESTAMP_WITH_TIMEZONE);
+        }
+    }
+
+    /**
+     * The call ledger, every column. A reprocessing run writes whole rows too, with its mark: a
+     * call in its range is read with everything that decides its row (its outcome comes after it).
+     */
     public static final class CallLedger extends TableBinding<CallLedgerRow> {
         private static final long serialVersionUID = 1L;
 
+        private final Restatement restatement;
+
         public CallLedger() {
+            this(Restatement.NONE);
+        }
+
+        public CallLedger(Restatement restatement) {
             super(
                     "call_ledger",
                     List.of("tenant_id", "event_id"),
@@ -164,7 +241,10 @@ public final class Tables {
                             "outcome_late",
                             "late",
                             "kafka_partition",
-                            "kafka_offset"));
+                            "kafka_offset",
+                            "restatement",
+                            "restated_at"));
+            this.restatement = restatement;
         }
 
         @Override
@@ -205,6 +285,7 @@ public final class Tables {
             ps.setBoolean(28, r.late);
             ps.setInt(29, c.partition);
             ps.setLong(30, c.offset);
+            bindRestatement(ps, 31, restatement);
         }
     }
 

@@ -14,11 +14,14 @@ import picocli.CommandLine.ScopeType;
         name = "p402",
         mixinStandardHelpOptions = true,
         version = "p402 0.1.0",
-        description = "Runs P402 Margin on one machine: Kafka in-process, local Flink, Postgres.",
+        description =
+                "Runs P402 Margin on one machine (Kafka in-process, local Flink, Postgres) or"
+                        + " on a local Flink cluster.",
         subcommands = {
             RunCommand.class,
             MigrateCommand.class,
             ReconcileCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class P402Command {
