@@ -15,7 +15,13 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "p402 0.1.0",
         description = "Runs P402 Margin on one machine: Kafka in-process, local Flink, Postgres.",
-        subcommands = {RunCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            ReplayCommand.class,
+            MigrateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class P402Command {
 
     @Option(
