@@ -520,6 +520,13 @@ public final class DemoReport {
                     secs(pct(lags, 95)),
                     secs(pct(lags, 99)),
                     secs(lags[lags.length - 1]));
+            long unsampled = r.calls() - lags.length;
+            if (unsampled > 0) {
+                out.printf(
+                        "  %,d calls (the last ones) were not yet passed by the live job's"
+                                + " watermark when it was closed%n",
+                        unsampled);
+            }
         }
 
         out.println();

@@ -36,7 +36,7 @@ public final class HtmlReport {
 
         ArrayNode customers = data.putArray("customers");
         for (DemoReport.CustomerMargin cm : r.customers()) {
-            if (cm.trafficVsMedian() == null || cm.margin().marginPct() == null) {
+            if (!plotted(cm)) {
                 continue;
             }
             customers
@@ -77,6 +77,16 @@ public final class HtmlReport {
                     .add(BigDecimal.valueOf(s.lagMillis()).movePointLeft(3).toPlainString());
         }
         return data;
+    }
+
+    /**
+     * Customers on the traffic chart: those with traffic and a margin. Unattributed calls are not a
+     * customer (their per-call revenue would plot as one); the report shows them on their own.
+     */
+    public static boolean plotted(DemoReport.CustomerMargin cm) {
+        return cm.trafficVsMedian() != null
+                && cm.margin().marginPct() != null
+                && !cm.customerId().equals("__unattributed__");
     }
 
     public static void write(DemoReport.Report r, String printed, Path file) throws IOException {
@@ -142,7 +152,9 @@ public final class HtmlReport {
                 tooltip: { formatter: p => p.data[2] + '<br>' + p.data[0] + 'x median traffic, margin ' + p.data[1] + ' %' },
                 xAxis: { type: 'log', name: 'calls / median customer', nameLocation: 'middle', nameGap: 28 },
                 yAxis: { type: 'value', name: 'gross margin %' },
-                series: [{ type: 'scatter', symbolSize: 9, data: num(DATA.customers, [0, 1]),
+                series: [{ type: 'scatter', symbolSize: 9, progressive: 0, data: num(DATA.customers, [0, 1]),
+                           label: { show: true, position: 'right', fontSize: 10,
+                                    formatter: p => p.data[1] < 0 ? p.data[2].split('/')[1] : '' },
                            markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }] } }]
               },
               models: {
@@ -151,7 +163,7 @@ public final class HtmlReport {
                 grid: { left: 70, bottom: 110 },
                 xAxis: { type: 'category', data: DATA.models.map(r => r[0]), axisLabel: { rotate: 40 } },
                 yAxis: { type: 'value' },
-                series: [{ type: 'bar', data: DATA.models.map(r => Number(r[1])), itemStyle: { color: '#5470c6' } }]
+                series: [{ type: 'bar', progressive: 0, data: DATA.models.map(r => Number(r[1])), itemStyle: { color: '#5470c6' } }]
               },
               features: {
                 title: { text: 'Gross margin per feature ($)' },
@@ -159,7 +171,7 @@ public final class HtmlReport {
                 grid: { bottom: 60 },
                 xAxis: { type: 'category', data: DATA.features.map(r => r[0]), axisLabel: { interval: 0, rotate: 20 } },
                 yAxis: { type: 'value' },
-                series: [{ type: 'bar', data: DATA.features.map(r => Number(r[1])),
+                series: [{ type: 'bar', progressive: 0, data: DATA.features.map(r => Number(r[1])),
                            itemStyle: { color: p => p.value < 0 ? '#d9534f' : '#3ba272' } }]
               },
               lag: {
@@ -167,7 +179,8 @@ public final class HtmlReport {
                 tooltip: {},
                 xAxis: { type: 'value', name: 'trace time (s)', nameLocation: 'middle', nameGap: 28 },
                 yAxis: { type: 'value', name: 'lag (s)' },
-                series: [{ type: 'scatter', symbolSize: 3, large: false, data: num(DATA.lag, [0, 1]) }]
+                series: [{ type: 'scatter', symbolSize: 3, large: false, progressive: 0,
+                           data: num(DATA.lag, [0, 1]) }]
               }
             };
             let drawn = 0;

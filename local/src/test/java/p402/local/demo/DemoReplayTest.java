@@ -153,9 +153,7 @@ class DemoReplayTest {
 
         JsonNode customers = rendered(dom, "customers");
         List<DemoReport.CustomerMargin> plotted =
-                report.customers().stream()
-                        .filter(c -> c.trafficVsMedian() != null && c.margin().marginPct() != null)
-                        .toList();
+                report.customers().stream().filter(HtmlReport::plotted).toList();
         assertThat(customers.get("points")).hasSize(plotted.size());
         for (int i = 0; i < plotted.size(); i++) {
             JsonNode p = customers.get("points").get(i);
