@@ -160,7 +160,7 @@ public final class HtmlReport {
               models: {
                 title: { text: 'Cost per accepted output by model ($)' },
                 tooltip: {},
-                grid: { left: 70, bottom: 110 },
+                grid: { left: 100, bottom: 110 },
                 xAxis: { type: 'category', data: DATA.models.map(r => r[0]), axisLabel: { rotate: 40 } },
                 yAxis: { type: 'value' },
                 series: [{ type: 'bar', progressive: 0, data: DATA.models.map(r => Number(r[1])), itemStyle: { color: '#5470c6' } }]
