@@ -18,7 +18,9 @@ import picocli.CommandLine.ScopeType;
                 "Runs P402 Margin on one machine (Kafka in-process, local Flink, Postgres) or"
                         + " on a local Flink cluster.",
         subcommands = {
+            DemoCommand.class,
             RunCommand.class,
+            ReplayCommand.class,
             MigrateCommand.class,
             ReconcileCommand.class,
             ClusterCommand.class,
