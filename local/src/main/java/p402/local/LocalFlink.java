@@ -1,5 +1,6 @@
 package p402.local;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -19,6 +20,10 @@ public final class LocalFlink {
 
     public static final Duration FAILURE_RATE_INTERVAL = Duration.ofMinutes(1);
 
+    /** Where local runs checkpoint, as {@code flink-conf/config-local.yaml} says. */
+    public static final Path CHECKPOINTS =
+            Path.of(System.getProperty("java.io.tmpdir"), "p402", "checkpoints");
+
     private LocalFlink() {}
 
     /**
@@ -31,6 +36,10 @@ public final class LocalFlink {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
+        // On disk, not in the JobManager's memory, whose 5 MiB limit a few thousand calls' join
+        // state already passes: a failed checkpoint fails the job over, again and again. Each job
+        // gets a folder of its own under this one, deleted when the job ends unless retained.
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
         conf.set(

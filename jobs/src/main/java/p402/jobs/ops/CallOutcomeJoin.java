@@ -94,8 +94,7 @@ public final class CallOutcomeJoin
 
     @Override
     public void open(OpenContext ctx) {
-        StateTtlConfig backstop =
-                StateTtlConfig.newBuilder(Duration.ofMillis(2 * callLife + outcomeHorizon)).build();
+        StateTtlConfig backstop = Backstop.after(Duration.ofMillis(2 * callLife + outcomeHorizon));
         ValueStateDescriptor<CallLedgerRow> l =
                 new ValueStateDescriptor<>("call", TypeInformation.of(CallLedgerRow.class));
         l.enableTimeToLive(backstop);

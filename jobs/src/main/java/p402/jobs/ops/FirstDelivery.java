@@ -2,7 +2,6 @@ package p402.jobs.ops;
 
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -40,7 +39,7 @@ public final class FirstDelivery extends KeyedProcessFunction<String, Envelope, 
     @Override
     public void open(OpenContext ctx) {
         ValueStateDescriptor<Long> d = new ValueStateDescriptor<>("first-delivery", Types.LONG);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * horizonMillis)).build());
+        d.enableTimeToLive(Backstop.after(Duration.ofMillis(2 * horizonMillis)));
         forgetAt = getRuntimeContext().getState(d);
     }
 

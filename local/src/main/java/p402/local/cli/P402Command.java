@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
             ReplayCommand.class,
             MigrateCommand.class,
             ReconcileCommand.class,
+            BenchCommand.class,
             ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
