@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
             MigrateCommand.class,
             ReconcileCommand.class,
             ClusterCommand.class,
+            BudgetsCommand.class,
+            TenantsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class P402Command {
