@@ -9,6 +9,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -21,7 +23,12 @@ import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import p402.jobs.alerts.Alert;
+import p402.jobs.alerts.AlertJson;
+import p402.jobs.alerts.BudgetWatch;
+import p402.jobs.alerts.MarginAlerts;
 import p402.jobs.config.MarginJobConfig;
+import p402.jobs.config.WindowSpec;
 import p402.jobs.events.CallEvent;
 import p402.jobs.events.DeadLetter;
 import p402.jobs.events.Envelope;
@@ -87,6 +94,11 @@ public final class MarginJob {
     public static final String UID_SINK_REVENUE = "sink-revenue-ledger";
     public static final String UID_SINK_DEAD = "sink-dead-letter";
     public static final String UID_SINK_DUPLICATES = "sink-duplicate-delivery";
+    public static final String UID_ALERT_SUBJECTS = "alert-subjects";
+    public static final String UID_MARGIN_ALERTS = "margin-alerts";
+    public static final String UID_BUDGET_WATCH = "budget-watch";
+    public static final String UID_SINK_ALERTS = "sink-alert";
+    public static final String UID_SINK_ALERTS_TOPIC = "sink-alerts-topic";
 
     /** Only in a reprocessing run, which is always a fresh job (never restored). */
     public static final String UID_RESTATED_WINDOWS = "restated-windows";
@@ -308,7 +320,66 @@ public final class MarginJob {
                 .sinkTo(new PostgresUpsertSink<>(new Tables.Duplicates(), sink))
                 .name("duplicate_delivery")
                 .uid(UID_SINK_DUPLICATES);
+
+        alerts(config, margin, joined, sink);
         return new Streams(priced, margin);
+    }
+
+    /**
+     * Margin alerts on the final windows of the alert spec, budget alerts on the distinct calls;
+     * both to the alert table and, when a topic is configured, to Kafka.
+     */
+    private static void alerts(
+            MarginJobConfig config,
+            DataStream<MarginRow> margin,
+            DataStream<MarginInput> joined,
+            SinkSettings sink) {
+        WindowSpec spec = config.alertSpec();
+        if (spec == null) {
+            return;
+        }
+        SingleOutputStreamOperator<Alert> marginAlerts =
+                margin.flatMap(new MarginAlerts.Subjects(spec.name))
+                        .name("alert subjects")
+                        .uid(UID_ALERT_SUBJECTS)
+                        .keyBy(in -> in.subject.key(), Types.STRING)
+                        .process(
+                                new MarginAlerts(
+                                        spec,
+                                        config.alertsMarginThresholdPct,
+                                        config.alertsCostPerAcceptedJump,
+                                        config.alertsMinAccepted))
+                        .name("margin alerts")
+                        .uid(UID_MARGIN_ALERTS);
+        SingleOutputStreamOperator<Alert> budgetAlerts =
+                joined.keyBy(MarginInput::key, Types.STRING)
+                        .process(
+                                new BudgetWatch(
+                                        config.budgetShares,
+                                        config.budgetProjectionAfter.toMillis(),
+                                        config.jdbcUrl,
+                                        config.jdbcUser,
+                                        config.jdbcPassword,
+                                        config.schema,
+                                        config.budgetRefresh.toMillis()))
+                        .name("budget watch")
+                        .uid(UID_BUDGET_WATCH);
+
+        DataStream<Alert> alerts = marginAlerts.union(budgetAlerts);
+        alerts.sinkTo(new PostgresUpsertSink<>(new Tables.Alerts(), sink))
+                .name("alert")
+                .uid(UID_SINK_ALERTS);
+        if (!config.alertsTopic.isEmpty()) {
+            alerts.sinkTo(
+                            KafkaSink.<Alert>builder()
+                                    .setBootstrapServers(config.bootstrapServers)
+                                    .setRecordSerializer(new AlertJson(config.alertsTopic))
+                                    // Consumers tell repeats apart by (alert_id, state).
+                                    .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                                    .build())
+                    .name("kafka " + config.alertsTopic)
+                    .uid(UID_SINK_ALERTS_TOPIC);
+        }
     }
 
     /**

@@ -124,8 +124,22 @@ class MarginJobTopologyTest {
                         "unwrap-outcomes",
                         "call-times",
                         "revenue-times",
-                        "outcome-times"));
+                        "outcome-times",
+                        // Flink names the Kafka sink's committer after the sink's uid.
+                        "Sink Committer: " + MarginJob.UID_SINK_ALERTS_TOPIC));
         assertThat(uids).isEqualTo(expected);
+    }
+
+    @Test
+    void withAlertsOffThereIsNoAlertOperator() throws Exception {
+        Set<String> uids = streamGraphUids(built(config(Map.of("alerts.enabled", "false"))));
+        assertThat(uids)
+                .doesNotContain(
+                        MarginJob.UID_ALERT_SUBJECTS,
+                        MarginJob.UID_MARGIN_ALERTS,
+                        MarginJob.UID_BUDGET_WATCH,
+                        MarginJob.UID_SINK_ALERTS,
+                        MarginJob.UID_SINK_ALERTS_TOPIC);
     }
 
     private static final List<String> REPROCESSING_ONLY =

@@ -19,6 +19,12 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import p402.jobs.alerts.Alert;
+import p402.jobs.alerts.AlertInput;
+import p402.jobs.alerts.AlertSubject;
+import p402.jobs.alerts.MonthSpend;
+import p402.jobs.alerts.OpenEpisodes;
+import p402.jobs.alerts.WindowTotals;
 import p402.jobs.events.CallEvent;
 import p402.jobs.events.DeadLetter;
 import p402.jobs.events.Envelope;
@@ -60,7 +66,13 @@ class SerializationTest {
                 CallLedgerRow.class,
                 OutcomeLedgerRow.class,
                 RevenueLedgerRow.class,
-                DuplicateDelivery.class
+                DuplicateDelivery.class,
+                Alert.class,
+                AlertSubject.class,
+                AlertInput.class,
+                WindowTotals.class,
+                OpenEpisodes.class,
+                MonthSpend.class
             })
     void isAPojoWithoutKryoAndRoundTrips(Class<?> type) throws Exception {
         TypeInformation<?> info = TypeInformation.of(type);

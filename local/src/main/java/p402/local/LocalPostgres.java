@@ -308,9 +308,9 @@ public final class LocalPostgres {
     private record Result(int exitCode, String output) {}
 
     /** The server and database a {@code jdbc:postgresql://host[:port]/database} URL names. */
-    record Target(String hostInUrl, int port, String database) {
+    public record Target(String hostInUrl, int port, String database) {
 
-        static Target parse(String jdbcUrl) {
+        public static Target parse(String jdbcUrl) {
             String prefix = "jdbc:postgresql://";
             if (jdbcUrl == null || !jdbcUrl.startsWith(prefix)) {
                 throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package p402.jobs.config;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,10 @@ import java.util.Map;
  * sink.batch-size}, {@code sink.retry-timeout}, {@code parallelism}, and for a reprocessing run
  * {@code reprocess.from}, {@code reprocess.until} (RFC 3339), {@code reprocess.label}, {@code
  * reprocess.at}. Durations are written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h},
- * {@code 2d}.
+ * {@code 2d}. Alerts and budgets: {@code alerts.enabled}, {@code alerts.window}, {@code
+ * alerts.margin-threshold-pct}, {@code alerts.cost-per-accepted-jump}, {@code alerts.min-accepted},
+ * {@code kafka.topic.alerts}, {@code budgets.shares}, {@code budgets.projection-after}, {@code
+ * budgets.refresh} (docs/configuration.md).
  */
 public final class MarginJobConfig implements Serializable {
 
@@ -87,6 +91,39 @@ public final class MarginJobConfig implements Serializable {
 
     public int parallelism = 2;
 
+    /** Margin and budget alerts on; off, the job writes no alerts and reads no budgets. */
+    public boolean alertsEnabled = true;
+
+    /**
+     * The window spec margin alerts are evaluated on (one of {@link #windows}); its final windows
+     * are the "configured window" of a condition. Empty: {@value #DEFAULT_ALERTS_WINDOW} when it is
+     * configured, else the first spec.
+     */
+    public String alertsWindow = "";
+
+    public static final String DEFAULT_ALERTS_WINDOW = "1h/1m";
+
+    /** A margin % below this (with revenue, and a margin of zero or more) is low_margin. */
+    public BigDecimal alertsMarginThresholdPct = new BigDecimal("20");
+
+    /** Cost per accepted output this many times that of one window size earlier is a jump. */
+    public BigDecimal alertsCostPerAcceptedJump = new BigDecimal("1.5");
+
+    /** Fewer accepted outputs than this in either window and cost per accepted says nothing. */
+    public long alertsMinAccepted = 5;
+
+    /** Where alerts are published as JSON besides the alert table; empty publishes none. */
+    public String alertsTopic = "p402.alerts";
+
+    /** The shares of a month's budget at which budget_share alerts are raised. */
+    public List<BigDecimal> budgetShares = List.of(new BigDecimal("0.8"), new BigDecimal("1.0"));
+
+    /** No projected-cost alert before this much of the month has passed (event time). */
+    public Duration budgetProjectionAfter = Duration.ofDays(1);
+
+    /** How often the budget table is read again (processing time). */
+    public Duration budgetRefresh = Duration.ofMinutes(1);
+
     /**
      * A reprocessing run: the start of the range it restates (epoch millis), or {@code
      * Long.MIN_VALUE} for the live job. Only windows starting at or after it, and calls at or after
@@ -135,6 +172,27 @@ public final class MarginJobConfig implements Serializable {
         c.sinkBatchSize = Integer.parseInt(s.getOrDefault("sink.batch-size", "" + c.sinkBatchSize));
         c.sinkRetryTimeout = duration(s, "sink.retry-timeout", c.sinkRetryTimeout);
         c.parallelism = Integer.parseInt(s.getOrDefault("parallelism", "" + c.parallelism));
+        c.alertsEnabled =
+                Boolean.parseBoolean(s.getOrDefault("alerts.enabled", "" + c.alertsEnabled));
+        c.alertsWindow = s.getOrDefault("alerts.window", c.alertsWindow);
+        c.alertsMarginThresholdPct =
+                decimal(s, "alerts.margin-threshold-pct", c.alertsMarginThresholdPct);
+        c.alertsCostPerAcceptedJump =
+                decimal(s, "alerts.cost-per-accepted-jump", c.alertsCostPerAcceptedJump);
+        c.alertsMinAccepted =
+                Long.parseLong(s.getOrDefault("alerts.min-accepted", "" + c.alertsMinAccepted));
+        c.alertsTopic = s.getOrDefault("kafka.topic.alerts", c.alertsTopic);
+        if (s.containsKey("budgets.shares")) {
+            List<BigDecimal> shares = new ArrayList<>();
+            for (String part : s.get("budgets.shares").split(",")) {
+                if (!part.isBlank()) {
+                    shares.add(new BigDecimal(part.trim()));
+                }
+            }
+            c.budgetShares = List.copyOf(shares);
+        }
+        c.budgetProjectionAfter = duration(s, "budgets.projection-after", c.budgetProjectionAfter);
+        c.budgetRefresh = duration(s, "budgets.refresh", c.budgetRefresh);
         if (s.containsKey("reprocess.from")) {
             c.reprocessFrom = Instant.parse(s.get("reprocess.from")).toEpochMilli();
             String until = s.get("reprocess.until");
@@ -193,6 +251,9 @@ public final class MarginJobConfig implements Serializable {
                 throw new IllegalArgumentException("reprocess.until must be after reprocess.from");
             }
         }
+        if (alertsEnabled) {
+            alertSpec();
+        }
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("at least one window spec is needed");
         }
@@ -219,6 +280,29 @@ public final class MarginJobConfig implements Serializable {
             names.add(w.name);
         }
         return names;
+    }
+
+    /** The window spec alerts are evaluated on, or null when alerts are off. */
+    public WindowSpec alertSpec() {
+        if (!alertsEnabled) {
+            return null;
+        }
+        String wanted = alertsWindow.isEmpty() ? DEFAULT_ALERTS_WINDOW : alertsWindow;
+        for (WindowSpec w : windows) {
+            if (w.name.equals(wanted)) {
+                return w;
+            }
+        }
+        if (alertsWindow.isEmpty() && !windows.isEmpty()) {
+            return windows.get(0);
+        }
+        throw new IllegalArgumentException(
+                "alerts.window " + alertsWindow + " is not one of the windows " + windowNames());
+    }
+
+    static BigDecimal decimal(Map<String, String> s, String key, BigDecimal fallback) {
+        String v = s.get(key);
+        return v == null ? fallback : new BigDecimal(v.trim());
     }
 
     static Duration duration(Map<String, String> s, String key, Duration fallback) {

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
+import p402.jobs.alerts.Alert;
 import p402.jobs.config.WindowSpec;
 import p402.jobs.events.CallEvent;
 import p402.jobs.events.DeadLetter;
@@ -471,6 +472,50 @@ public final class Tables {
             } catch (CharacterCodingException e) {
                 return null;
             }
+        }
+    }
+
+    /** Alert episodes: a row when one opens, rewritten when it clears (key: the alert id). */
+    public static final class Alerts extends TableBinding<Alert> {
+        private static final long serialVersionUID = 1L;
+
+        public Alerts() {
+            super(
+                    "alert",
+                    List.of("alert_id"),
+                    List.of(
+                            "tenant_id",
+                            "kind",
+                            "subject_type",
+                            "subject_id",
+                            "scope",
+                            "state",
+                            "opened_at",
+                            "cleared_at",
+                            "observed",
+                            "threshold",
+                            "detail"));
+        }
+
+        @Override
+        public String key(Alert a) {
+            return a.alertId;
+        }
+
+        @Override
+        public void bind(PreparedStatement ps, Alert a) throws SQLException {
+            ps.setString(1, a.alertId);
+            ps.setString(2, a.tenantId);
+            ps.setString(3, a.kind);
+            ps.setString(4, a.subjectType);
+            ps.setString(5, a.subjectId);
+            ps.setString(6, a.scope);
+            ps.setString(7, a.state);
+            Bind.time(ps, 8, a.openedAt);
+            Bind.time(ps, 9, a.clearedAt == Long.MIN_VALUE ? null : a.clearedAt);
+            Bind.money(ps, 10, a.observed);
+            Bind.money(ps, 11, a.threshold);
+            Bind.text(ps, 12, a.detail);
         }
     }
 }

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
             ReconcileCommand.class,
             BenchCommand.class,
             ClusterCommand.class,
+            BudgetsCommand.class,
+            TenantsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class P402Command {
