@@ -1,7 +1,7 @@
 -- The HTTP door (`p402 serve`): API keys, webhook signing secrets, the webhook deliveries already
 -- answered, the Stripe refunds counted (so a refund that later fails can be reversed), and the
--- cost-basis periods already published. Named V6 so that a V5 added on another branch still runs
--- before it; every statement is also safe to run again by hand.
+-- cost-basis periods already published. Named V9 because V5, V7 and V8 are taken on other
+-- branches; every statement is also safe to run again by hand.
 
 -- One row per API key. Only a salted SHA-256 of the key's secret part is kept: the key is shown
 -- once, when it is created. A revoked key keeps its row (revoked_at set) for the audit trail.
