@@ -1,7 +1,8 @@
 -- The HTTP door (`p402 serve`): API keys, webhook signing secrets, the webhook deliveries already
 -- answered, the Stripe refunds counted (so a refund that later fails can be reversed), and the
--- cost-basis periods already published. Named V9 because V5, V7 and V8 are taken on other
--- branches; every statement is also safe to run again by hand.
+-- cost-basis periods already published. Named V12 because V5, V7, V8 and V9 are taken on
+-- other branches; it only adds tables, so its place in the order does not matter. Every statement
+-- is also safe to run again by hand.
 
 -- One row per API key. Only a salted SHA-256 of the key's secret part is kept: the key is shown
 -- once, when it is created. A revoked key keeps its row (revoked_at set) for the audit trail.
