@@ -1,6 +1,7 @@
 package p402.local.cli;
 
 import p402.jobs.config.MarginJobConfig;
+import p402.local.JdbcTarget;
 import picocli.CommandLine.Option;
 
 /** Where the Postgres sink is, with the same options and defaults in every command. */
@@ -23,4 +24,9 @@ final class JdbcOptions {
             paramLabel = "P",
             description = "Postgres password (default: ${DEFAULT-VALUE}).")
     String password = "p402";
+
+    /** These options as a target in the job's schema. */
+    JdbcTarget target() {
+        return new JdbcTarget(url, user, password, new MarginJobConfig().schema);
+    }
 }

@@ -20,6 +20,10 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            ServeCommand.class,
+            KeysCommand.class,
+            SecretsCommand.class,
+            ExportCommand.class,
             ReplayCommand.class,
             MigrateCommand.class,
             ReconcileCommand.class,

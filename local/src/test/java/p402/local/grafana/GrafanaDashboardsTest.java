@@ -188,6 +188,22 @@ class GrafanaDashboardsTest {
     }
 
     @Test
+    void noReaderSeesSigningSecretsOrKeyHashesNotEvenItsOwn() throws Exception {
+        try (Connection c = owner();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "INSERT INTO p402.webhook_secret (tenant_id, source, secret) VALUES ('"
+                            + TilesScenario.A
+                            + "', 'stripe', 'whsec_test') ON CONFLICT DO NOTHING");
+        }
+        for (String table : List.of("webhook_secret", "api_key")) {
+            assertThat(run(READER_A, "SELECT count(*) FROM p402." + table).get(0).get(0))
+                    .as(table)
+                    .isEqualTo(0L);
+        }
+    }
+
+    @Test
     void marginAlertsOpenAndClearOnceAndBudgetsAlertAtTheirShares() throws Exception {
         List<List<Object>> alerts =
                 run(
