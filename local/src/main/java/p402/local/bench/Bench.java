@@ -60,7 +60,7 @@ public final class Bench {
             int eventRate,
             List<Integer> parallelisms,
             List<String> windowVariants,
-            int offeredRate,
+            List<Integer> offeredRates,
             int lagSeconds,
             List<Integer> postgresRows,
             String jdbcUrl,
@@ -122,7 +122,10 @@ public final class Bench {
                 }
             }
             if (settings.lagSeconds() > 0) {
-                lag(kafka);
+                int run = 0;
+                for (int rate : settings.offeredRates()) {
+                    lag(kafka, rate, run++);
+                }
             }
         }
         for (int rows : settings.postgresRows()) {
@@ -244,12 +247,12 @@ public final class Bench {
      * 50 ms a probe call of a customer never seen before goes out, and the time until its first
      * {@code margin_window} row is visible in Postgres is its event-to-tile lag.
      */
-    private void lag(EmbeddedKafka kafka) throws Exception {
+    private void lag(EmbeddedKafka kafka, int rate, int run) throws Exception {
         int parallelism = settings.parallelisms().get(settings.parallelisms().size() - 1);
         MarginJobConfig config = config(kafka, settings.windowVariants().get(0), parallelism);
-        config.callsTopic = "bench.live.calls";
-        config.revenueTopic = "bench.live.revenue";
-        config.outcomesTopic = "bench.live.outcomes";
+        config.callsTopic = "bench.live" + run + ".calls";
+        config.revenueTopic = "bench.live" + run + ".revenue";
+        config.outcomesTopic = "bench.live" + run + ".outcomes";
         config.groupId = "bench-live-" + System.nanoTime();
         kafka.createTopics(
                 PARTITIONS, config.callsTopic, config.revenueTopic, config.outcomesTopic);
@@ -266,7 +269,7 @@ public final class Bench {
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread producer =
                 new Thread(
-                        () -> offer(kafka, config, stop, offered, probesSent, failure),
+                        () -> offer(kafka, config, rate, stop, offered, probesSent, failure),
                         "bench-offer");
         long start = System.nanoTime();
         producer.start();
@@ -338,6 +341,7 @@ public final class Bench {
     private void offer(
             EmbeddedKafka kafka,
             MarginJobConfig config,
+            int rate,
             AtomicBoolean stop,
             AtomicLong offered,
             Map<String, Long> probesSent,
@@ -349,7 +353,7 @@ public final class Bench {
             int probe = 0;
             while (!stop.get()) {
                 long now = System.nanoTime();
-                long due = (long) ((now - start) / 1e9 * settings.offeredRate());
+                long due = (long) ((now - start) / 1e9 * rate);
                 while (offered.get() < due) {
                     long n = offered.incrementAndGet();
                     String json =

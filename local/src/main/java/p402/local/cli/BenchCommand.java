@@ -56,8 +56,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--rate",
-            description = "Offered calls per second in the lag run (default: ${DEFAULT-VALUE}).")
-    int rate = 20_000;
+            split = ",",
+            description =
+                    "Offered calls per second in the lag runs, one run each (default: 20000).")
+    List<Integer> rates = new ArrayList<>(List.of(20_000));
 
     @Option(
             names = "--lag-seconds",
@@ -82,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
                                 eventRate,
                                 parallelisms,
                                 windows,
-                                rate,
+                                rates,
                                 lagSeconds,
                                 postgresRows,
                                 jdbc.url,
