@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            SqlCommand.class,
             ReplayCommand.class,
             MigrateCommand.class,
             ReconcileCommand.class,
