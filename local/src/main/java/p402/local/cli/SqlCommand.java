@@ -150,7 +150,7 @@ final class SqlCommand implements Callable<Integer> {
     /** The contract's table definitions, placeholders filled. */
     static List<String> tableScripts(Path sqlHome, Map<String, String> values) throws Exception {
         List<String> scripts = new ArrayList<>();
-        for (String name : List.of("kafka.sql", "postgres.sql")) {
+        for (String name : List.of("kafka.sql", "views.sql", "postgres.sql")) {
             String text = Files.readString(sqlHome.resolve("tables").resolve(name));
             scripts.add(SqlScript.substitute(text, values));
         }

@@ -81,7 +81,7 @@ final class SqlStack implements AutoCloseable {
         values = SqlVariables.complete(values);
         Path home = SqlVariables.sqlHome();
         List<String> setup = new ArrayList<>();
-        for (String t : List.of("tables/kafka.sql", "tables/postgres.sql")) {
+        for (String t : List.of("tables/kafka.sql", "tables/views.sql", "tables/postgres.sql")) {
             setup.add(SqlScript.substitute(Files.readString(home.resolve(t)), values));
         }
         String script = SqlScript.substitute(Files.readString(home.resolve(file)), values);
