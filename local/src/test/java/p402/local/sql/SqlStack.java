@@ -110,8 +110,4 @@ final class SqlStack implements AutoCloseable {
     public void close() {
         kafka.close();
     }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
-    }
 }
