@@ -1,9 +1,14 @@
 -- Purpose: how often each workflow's output is accepted, and how good it is judged, per tenant and
 -- feature: which workflow burns calls on output nobody keeps.
 --
--- Sample output (the quickstart files):
---   tenant_id | feature_id | workflow_id | calls | judged | accepted | acceptance_pct | quality_avg
---   demo-saas | assistant  | draft       | 60    | 50     | 30       | 60.0           | 0.78...
+-- Sample output (the quickstart files, as above):
+--   tenant_id | feature_id | workflow_id | calls | judged | accepted | rejected | edited | abandoned | acceptance_pct | quality_avg
+--   ----------+------------+-------------+-------+--------+----------+----------+--------+-----------+----------------+------------
+--   demo-saas |            |             | 1     | 0      | 0        | 0        | 0      | 0         | NULL           | NULL
+--   demo-saas | assistant  | draft       | 150   | 118    | 59       | 22       | 19     | 18        | 50.0           | 0.473390
+--   demo-saas | assistant  | summarize   | 118   | 98     | 54       | 16       | 19     | 9         | 55.1           | 0.530816
+--   demo-saas | search     |             | 92    | 82     | 55       | 6        | 17     | 4         | 67.1           | 0.525488
+--   4 rows
 SET 'execution.runtime-mode' = 'batch';
 
 SELECT c.tenant_id, c.feature_id, c.workflow_id, COUNT(*) AS calls,

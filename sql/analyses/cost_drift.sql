@@ -2,9 +2,12 @@
 -- cost_usd and whose usage the book can price, the two costs side by side per provider and model,
 -- and the drift (gateway minus book; positive: the gateway charged more).
 --
--- Sample output:
+-- Sample output (SqlFilesTest's edge cases: call c1 brought 0.010 for gpt-4o usage the book prices;
+-- the quickstart files have no call with both, so they give 0 rows):
 --   provider | model  | calls | gateway_cost_usd | book_cost_usd | drift_usd | drift_pct
---   openai   | gpt-4o | 1     | 0.010            | 0.0052        | 0.0048    | 92.307692307692
+--   openai   | gpt-4o | 1     | 0.010            | 0.00525       | 0.00475   | 90.476190476190
+--   (800 uncached input x 0.0000025 + 200 cached x 0.00000125 + 300 output x 0.00001; trailing
+--   zeros of the DECIMAL(38, 18) values left out here)
 SET 'execution.runtime-mode' = 'batch';
 
 SELECT provider, model, COUNT(*) AS calls,

@@ -3,8 +3,12 @@
 --
 -- Sample output (bin/p402 sql sql/analyses/cost_per_accepted_by_model.sql --calls
 -- examples/quickstart/calls.jsonl --outcomes examples/quickstart/outcomes.jsonl):
---   provider | model            | calls | accepted | unpriced | cost_usd     | cost_per_accepted_usd
---   openai   | gpt-4o-mini      | 151   | 61       | 0        | 0.2046...    | 0.0033...
+--   provider  | model             | calls | accepted | unpriced | cost_usd             | cost_per_accepted_usd
+--   ----------+-------------------+-------+----------+----------+----------------------+----------------------
+--   anthropic | claude-sonnet-4-5 | 108   | 41       | 0        | 2.243455500000000000 | 0.054718426829268293
+--   google    | gemini-2.5-flash  | 115   | 53       | 0        | 0.439865800000000000 | 0.008299354716981132
+--   openai    | gpt-4o-mini       | 138   | 74       | 0        | 0.164210325000000000 | 0.002219058445945946
+--   3 rows
 SET 'execution.runtime-mode' = 'batch';
 
 SELECT c.provider, c.model, COUNT(*) AS calls,

@@ -3,9 +3,11 @@
 -- per accepted output, and each feature's share of the tenant's cost. From Postgres: no Kafka.
 -- (Summing several sliding windows would count every call size/slide times: one window it is.)
 --
--- Sample output (--var window.spec=1h/30m):
+-- Sample output (SqlFilesTest's edge cases after a bounded job run, --var window.spec=1h/30m):
 --   tenant_id | feature_id | calls | revenue_usd | cost_usd | gross_margin_usd | margin_pct | cost_per_accepted_usd | cost_share_pct
---   t-sql     | chat       | 4     | ...         | 0.170    | ...              | ...        | 0.085                 | 77.27
+--   t-sql     | chat       | 1     | 0           | 0.5      | -0.5             | NULL       | NULL                  | 100.00
+--   (trailing zeros of the DECIMAL(38, 18) values left out here)
+--   1 row
 SET 'execution.runtime-mode' = 'batch';
 
 WITH latest AS (

@@ -2,9 +2,11 @@
 -- (unknown model, no usage, no provided cost: excluded from cost, never $0) and calls with no
 -- customer (kept as cost under __unattributed__), as counts and shares.
 --
--- Sample output (the quickstart files):
---   tenant_id | calls | unpriced | unpriced_pct | unattributed | unattributed_pct | unattributed_cost_usd
---   demo-saas | 364   | 4        | 1.10         | 6            | 1.65             | 0.0123...
+-- Sample output (the quickstart files, as above):
+--   tenant_id | calls | unpriced | unpriced_pct | unattributed | unattributed_pct | unattributed_cost_usd | cost_usd
+--   ----------+-------+----------+--------------+--------------+------------------+-----------------------+---------------------
+--   demo-saas | 361   | 0        | 0.00         | 1            | 0.28             | 0.000210000000000000  | 2.847531625000000000
+--   1 row
 SET 'execution.runtime-mode' = 'batch';
 
 SELECT tenant_id, COUNT(*) AS calls,

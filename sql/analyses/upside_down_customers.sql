@@ -2,9 +2,10 @@
 -- window.spec (run with --var window.spec=24h/15m for "the last 24 hours"), worst first, with
 -- their traffic against the tenant's median customer. From margin_window in Postgres: no Kafka.
 --
--- Sample output (bin/p402 sql sql/analyses/upside_down_customers.sql --var window.spec=24h/15m):
---   tenant_id | customer_id | window_end          | calls | revenue_usd | cost_usd | gross_margin_usd | margin_pct        | traffic_vs_median
---   t-sql     | acme        | 2026-11-10T13:00    | 2     | 0.0347...   | 0.040    | -0.0052...       | -15.2000000000000 | 2.0
+-- Sample output (SqlFilesTest's edge cases, --var window.spec=1h/30m):
+--   tenant_id | customer_id | window_end       | calls | revenue_usd | cost_usd | gross_margin_usd | margin_pct | cost_per_accepted_usd | traffic_vs_median
+--   t-sql     | initech     | 2026-11-12T11:00 | 1     | 0E-18       | 0.500... | -0.500...        | NULL       | NULL                  | 1.0
+--   1 row
 SET 'execution.runtime-mode' = 'batch';
 
 WITH latest AS (
