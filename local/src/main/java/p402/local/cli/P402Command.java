@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            SqlCommand.class,
             ServeCommand.class,
             KeysCommand.class,
             SecretsCommand.class,

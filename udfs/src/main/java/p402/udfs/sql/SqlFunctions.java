@@ -14,12 +14,18 @@ import org.apache.flink.table.functions.UserDefinedFunction;
 public final class SqlFunctions {
 
     public static final Map<String, Class<? extends UserDefinedFunction>> ALL =
-            Map.of(
-                    "P402_COST", CallCost.class,
-                    "P402_USAGE", UsageBuckets.class,
-                    "P402_MARGIN_PCT", GrossMarginPct.class,
-                    "P402_COST_PER_ACCEPTED", CostPerAccepted.class,
-                    "P402_CUSTOMER_ID", OpaqueCustomerId.class);
+            Map.ofEntries(
+                    Map.entry("P402_COST", CallCost.class),
+                    Map.entry("P402_USAGE", UsageBuckets.class),
+                    Map.entry("P402_MARGIN_PCT", GrossMarginPct.class),
+                    Map.entry("P402_COST_PER_ACCEPTED", CostPerAccepted.class),
+                    Map.entry("P402_CUSTOMER_ID", OpaqueCustomerId.class),
+                    Map.entry("P402_EVENT_TIME", EventTime.class),
+                    Map.entry("P402_MONEY", ExactMoney.class),
+                    Map.entry("P402_ATTRIBUTE", CallAttribution.class),
+                    Map.entry("P402_REVENUE_WINDOWS", RevenueWindows.class),
+                    Map.entry("P402_EARNED", EarnedRevenue.class),
+                    Map.entry("P402_ALLOCATED", AllocatedRevenue.class));
 
     private SqlFunctions() {}
 }

@@ -1,6 +1,7 @@
--- The door's tables (V12) under the same tenant isolation as the rest (V8): a tenant's reader
--- role is granted SELECT on every table of the schema, so without these a reader could read every
--- tenant's API-key hashes and webhook signing secrets.
+-- The tables V8 did not know of, under the same tenant isolation as the rest: the door's (V12)
+-- and the Flink SQL job's margin_window_sql (V5, made on another branch at the same time). A
+-- tenant's reader role is granted SELECT on every table of the schema, so without these a reader
+-- could read every tenant's API-key hashes, webhook signing secrets and SQL margin rows.
 --
 -- Secrets and key hashes are for the door alone: row-level security with no policy at all, so a
 -- reader sees no row of them, not even its own tenant's. The delivery, refund and cost-basis
@@ -13,7 +14,8 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['webhook_delivery', 'stripe_refund', 'cost_basis_period'] LOOP
+    FOREACH t IN ARRAY ARRAY['webhook_delivery', 'stripe_refund', 'cost_basis_period',
+                             'margin_window_sql'] LOOP
         EXECUTE format('ALTER TABLE p402.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('DROP POLICY IF EXISTS own_tenant ON p402.%I', t);
         EXECUTE format('CREATE POLICY own_tenant ON p402.%I FOR SELECT USING ('

@@ -1,0 +1,173 @@
+package p402.local.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import p402.local.EmbeddedKafka;
+import p402.local.EventKind;
+import p402.local.JsonlPublisher;
+import p402.local.LocalPostgres;
+import p402.local.sql.SqlRunner;
+import p402.local.sql.SqlScript;
+import p402.local.sql.SqlVariables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code p402 sql FILE}: runs a Flink SQL file on a local Flink with the project's functions and
+ * the contract's tables ({@code sql/tables/*.sql}) registered, and prints each query's rows as a
+ * table. With input files it starts an in-process broker and publishes them first, as {@code p402
+ * run} does; otherwise the Kafka tables read {@code --bootstrap-servers}, and queries over the
+ * Postgres tables need no broker at all.
+ */
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a Flink SQL file on a local Flink and prints every query's result as a table.",
+            "The contract's Kafka and Postgres tables (sql/tables/) and the P402_* functions are"
+                    + " registered first; ${...} placeholders are filled from the options."
+        })
+final class SqlCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The SQL file.")
+    Path file;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOSTS",
+            description = "Kafka to read (default: ${DEFAULT-VALUE}; ignored with input files).")
+    String bootstrapServers = "127.0.0.1:9092";
+
+    @Option(names = "--calls", paramLabel = "FILE", description = "Call events to publish first.")
+    Path calls;
+
+    @Option(names = "--revenue", paramLabel = "FILE", description = "Revenue events, likewise.")
+    Path revenue;
+
+    @Option(names = "--outcomes", paramLabel = "FILE", description = "Outcome events, likewise.")
+    Path outcomes;
+
+    @Mixin JdbcOptions jdbc = new JdbcOptions();
+
+    @Option(
+            names = "--prices",
+            paramLabel = "FILE",
+            description = "A price book P402_COST adds to the built-in one (p402.prices.file).")
+    Path prices;
+
+    @Option(
+            names = "--var",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A placeholder's value (repeatable), e.g. window.spec=1h/30m or"
+                            + " kafka.bounded-mode=unbounded.")
+    Map<String, String> vars = new LinkedHashMap<>();
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "A Flink setting, as SET in the file would (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(
+            names = "--no-tables",
+            description = "Do not register sql/tables/*.sql before the file.")
+    boolean noTables;
+
+    @Override
+    public Integer call() throws Exception {
+        for (Path f : new Path[] {file, calls, revenue, outcomes, prices}) {
+            if (f != null && !Files.isReadable(f)) {
+                throw new ParameterException(spec.commandLine(), "cannot read " + f);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        boolean publish = calls != null || revenue != null || outcomes != null;
+        if (publish) {
+            // The job's migrations include the table the SQL live margin writes.
+            LocalPostgres.ensureReady(jdbc.url, jdbc.user, jdbc.password);
+            LocalPostgres.migrate(jdbc.url, jdbc.user, jdbc.password, "p402");
+            try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+                Map<String, String> values = values(kafka.bootstrapServers());
+                kafka.createTopics(
+                        2,
+                        values.get("kafka.topic.calls"),
+                        values.get("kafka.topic.revenue"),
+                        values.get("kafka.topic.outcomes"));
+                try (JsonlPublisher publisher = new JsonlPublisher(kafka.bootstrapServers())) {
+                    publish(publisher, values.get("kafka.topic.calls"), EventKind.CALL, calls);
+                    publish(
+                            publisher,
+                            values.get("kafka.topic.revenue"),
+                            EventKind.REVENUE,
+                            revenue);
+                    publish(
+                            publisher,
+                            values.get("kafka.topic.outcomes"),
+                            EventKind.OUTCOME,
+                            outcomes);
+                }
+                print(run(values), out);
+            }
+        } else {
+            print(run(values(bootstrapServers)), out);
+        }
+        return 0;
+    }
+
+    private Map<String, String> values(String servers) {
+        Map<String, String> v = SqlVariables.defaults(servers, jdbc.url, jdbc.user, jdbc.password);
+        v.putAll(vars);
+        try {
+            return SqlVariables.complete(v);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        }
+    }
+
+    private List<SqlRunner.Result> run(Map<String, String> values) throws Exception {
+        List<String> setup = noTables ? List.of() : tableScripts(SqlVariables.sqlHome(), values);
+        String script =
+                SqlScript.substitute(Files.readString(file, StandardCharsets.UTF_8), values);
+        String pricesFile = prices == null ? null : prices.toAbsolutePath().toString();
+        return new SqlRunner(settings, pricesFile).run(setup, script);
+    }
+
+    /** The contract's table definitions, placeholders filled. */
+    static List<String> tableScripts(Path sqlHome, Map<String, String> values) throws Exception {
+        List<String> scripts = new ArrayList<>();
+        for (String name : List.of("kafka.sql", "views.sql", "postgres.sql")) {
+            String text = Files.readString(sqlHome.resolve("tables").resolve(name));
+            scripts.add(SqlScript.substitute(text, values));
+        }
+        return scripts;
+    }
+
+    private static void publish(JsonlPublisher publisher, String topic, EventKind kind, Path f)
+            throws Exception {
+        if (f != null) {
+            publisher.publish(topic, kind, f);
+        }
+    }
+
+    private static void print(List<SqlRunner.Result> results, PrintWriter out) {
+        for (SqlRunner.Result r : results) {
+            out.print(r.isQuery() ? r.table() : r.rows().get(0).get(0) + "\n");
+        }
+        out.flush();
+    }
+}

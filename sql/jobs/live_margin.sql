@@ -1,0 +1,194 @@
+-- Purpose: the live margin (margin_window) written in Flink SQL, as an alternative job: the same
+-- rows for the same bounded input, into p402.margin_window_sql, for the spec in the placeholder window.spec.
+--
+-- Run: bin/p402 sql sql/jobs/live_margin.sql --calls ... --revenue ... --outcomes ...
+--      [--var window.spec=1h/30m]
+--
+-- What it reproduces, step by step (docs/contract.md, "margin_window"):
+--   * every topic deduplicated by (tenant_id, event_id), the first delivery kept;
+--   * attribution by the contract's precedence (P402_ATTRIBUTE), cost as provided, else priced
+--     from usage by the job's engine (P402_COST), else unpriced (excluded from cost_usd);
+--   * the call's outcome: of its outcomes judged within 24 h of it, the latest occurred_at wins
+--     (a tie goes to the one read later);
+--   * calls in HOP windows (size and slide of the spec);
+--   * revenue earned pro rata over its service period up to the frontier (the latest occurred_at
+--     on any topic), exact fractions rounded once per window to 12 places (P402_REVENUE_WINDOWS,
+--     P402_EARNED), split across the customer's (or the feature's) cells by calls with the
+--     largest remainder (P402_ALLOCATED), or parked on a '' placeholder row when it has no cell.
+-- It runs in batch mode over the topics as they are when it starts: the job's bounded run, where
+-- every window with data is final. Differences from the job, by design: it writes no open
+-- (is_final = false) rows and no window twice, since it sees all input at once; and it keeps
+-- every window, ignoring the spec's retention (the job deletes rows older than it).
+--
+-- Sample output (SELECT ... FROM margin_window_sql, spec 1h/30m, MarginJobEndToEndTest's input):
+--   customer_id | feature_id | workflow_id | window_start         | calls | cost_usd | revenue_usd
+--   acme        | chat       | w1          | 2026-11-10T10:00:00Z | 3     | 0.070    | -2.750000000000
+--   acme        | search     |             | 2026-11-10T10:00:00Z | 2     | 0.030    | 0.166666666667
+--   acme        |            |             | 2026-11-10T12:00:00Z | 0     | 0        | 0.034722222222
+
+SET 'execution.runtime-mode' = 'batch';
+-- Only a streaming run keeps state; a day past the outcome horizon, as the job's panes.
+SET 'table.exec.state.ttl' = '48 h';
+
+INSERT INTO margin_window_sql
+WITH
+call_deliveries AS (
+    SELECT *, ROW_NUMBER() OVER (
+                  PARTITION BY tenant_id, event_id ORDER BY kafka_partition, kafka_offset) AS n
+      FROM p402_calls
+     WHERE `schema` = 'p402.call.v1'
+),
+calls_read AS (
+    SELECT tenant_id, event_id, event_time, LOWER(TRIM(provider)) AS provider,
+           COALESCE(NULLIF(TRIM(model), ''), JSON_VALUE(response, '$.model')) AS model,
+           LOWER(COALESCE(NULLIF(TRIM(service_tier), ''),
+                          JSON_VALUE(response, '$.service_tier'))) AS tier,
+           COALESCE(status, 'ok') AS status,
+           P402_MONEY(cost_usd) AS provided_cost,
+           P402_MONEY(revenue_usd) AS call_revenue,
+           COALESCE(JSON_QUERY(response, '$.usage'), JSON_QUERY(response, '$.usageMetadata'),
+                    `usage`, usageMetadata) AS usage_json,
+           P402_ATTRIBUTE(customer_id, feature_id, workflow_id, headers, request) AS who
+      FROM call_deliveries
+     WHERE n = 1
+),
+calls AS (
+    SELECT tenant_id, event_id, event_time, status, call_revenue, provided_cost,
+           who.customer_id AS customer_id, who.feature_id AS feature_id,
+           who.workflow_id AS workflow_id,
+           COALESCE(provided_cost,
+                    P402_COST(provider, model, usage_json, event_time, tier).cost_usd) AS cost,
+           P402_USAGE(provider, usage_json) AS u
+      FROM calls_read
+),
+outcome_deliveries AS (
+    SELECT *, ROW_NUMBER() OVER (
+                  PARTITION BY tenant_id, event_id ORDER BY kafka_partition, kafka_offset) AS n
+      FROM p402_outcomes
+     WHERE `schema` = 'p402.outcome.v1'
+),
+judged AS (
+    SELECT o.tenant_id, o.call_event_id, o.status, P402_MONEY(o.quality_score) AS quality,
+           ROW_NUMBER() OVER (PARTITION BY o.tenant_id, o.call_event_id
+                              ORDER BY o.event_time DESC, o.kafka_offset DESC) AS latest
+      FROM outcome_deliveries o
+      JOIN calls c ON c.tenant_id = o.tenant_id AND c.event_id = o.call_event_id
+     WHERE o.n = 1 AND o.event_time <= c.event_time + INTERVAL '24' HOUR
+),
+joined AS (
+    SELECT c.*, j.status AS outcome, j.quality
+      FROM calls c
+      LEFT JOIN judged j
+        ON j.tenant_id = c.tenant_id AND j.call_event_id = c.event_id AND j.latest = 1
+),
+cells AS (
+    SELECT tenant_id, customer_id, feature_id, workflow_id, window_start, window_end,
+           COUNT(*) AS calls,
+           COUNT(*) FILTER (WHERE status = 'error') AS error_calls,
+           COUNT(*) FILTER (WHERE outcome = 'accepted') AS accepted,
+           COUNT(*) FILTER (WHERE outcome = 'rejected') AS rejected,
+           COUNT(*) FILTER (WHERE outcome = 'edited') AS edited,
+           COUNT(*) FILTER (WHERE outcome = 'abandoned') AS abandoned,
+           COUNT(*) FILTER (WHERE outcome IS NULL) AS pending,
+           COUNT(*) FILTER (WHERE cost IS NULL) AS unpriced_calls,
+           SUM(COALESCE(u.uncached_input + u.cache_read + u.cache_write_5m + u.cache_write_1h,
+                        0)) AS input_tokens,
+           SUM(COALESCE(u.cache_read, 0)) AS cached_input_tokens,
+           SUM(COALESCE(u.visible_output + u.reasoning, 0)) AS output_tokens,
+           SUM(COALESCE(u.reasoning, 0)) AS reasoning_tokens,
+           COALESCE(SUM(cost), 0) AS cost_usd,
+           COALESCE(SUM(call_revenue), 0) AS call_revenue_usd,
+           COALESCE(SUM(quality), 0) AS quality_score_sum,
+           COUNT(quality) AS quality_scored
+      FROM TABLE(HOP(TABLE joined, DESCRIPTOR(event_time),
+                     INTERVAL '${window.slide-seconds}' SECOND(9),
+                     INTERVAL '${window.size-seconds}' SECOND(9)))
+     GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end
+),
+frontier AS (
+    SELECT MAX(t) AS frontier
+      FROM (SELECT event_time AS t FROM p402_calls WHERE `schema` = 'p402.call.v1'
+            UNION ALL
+            SELECT event_time FROM p402_revenue WHERE `schema` = 'p402.revenue.v1'
+            UNION ALL
+            SELECT event_time FROM p402_outcomes WHERE `schema` = 'p402.outcome.v1')
+),
+revenue_deliveries AS (
+    SELECT *, ROW_NUMBER() OVER (
+                  PARTITION BY tenant_id, event_id ORDER BY kafka_partition, kafka_offset) AS n
+      FROM p402_revenue
+     WHERE `schema` = 'p402.revenue.v1'
+),
+earned_exact AS (
+    SELECT r.tenant_id, r.customer_id, COALESCE(NULLIF(TRIM(r.feature_id), ''), '') AS rfeature,
+           w.window_start, w.window_end,
+           P402_EARNED(P402_MONEY(r.amount_usd), w.overlap_ms, w.period_ms) AS amount
+      FROM revenue_deliveries r
+     CROSS JOIN frontier f
+     CROSS JOIN LATERAL TABLE(P402_REVENUE_WINDOWS(
+               r.event_time, P402_EVENT_TIME(r.service_period.`start`),
+               P402_EVENT_TIME(r.service_period.`end`), f.frontier,
+               CAST(${window.size-seconds} AS BIGINT), CAST(${window.slide-seconds} AS BIGINT))) AS w
+     WHERE r.n = 1
+     GROUP BY r.tenant_id, r.customer_id, COALESCE(NULLIF(TRIM(r.feature_id), ''), ''),
+              w.window_start, w.window_end
+),
+earned AS (
+    SELECT * FROM earned_exact WHERE amount <> 0
+),
+allocated AS (
+    SELECT e.tenant_id, e.customer_id, t.feature_id, t.workflow_id, e.window_start, e.window_end,
+           P402_ALLOCATED(e.amount, c.feature_id, c.workflow_id, c.calls,
+                          t.feature_id, t.workflow_id) AS revenue
+      FROM earned e
+      JOIN cells t
+        ON t.tenant_id = e.tenant_id AND t.customer_id = e.customer_id
+       AND t.window_start = e.window_start AND (e.rfeature = '' OR t.feature_id = e.rfeature)
+      JOIN cells c
+        ON c.tenant_id = e.tenant_id AND c.customer_id = e.customer_id
+       AND c.window_start = e.window_start AND (e.rfeature = '' OR c.feature_id = e.rfeature)
+     GROUP BY e.tenant_id, e.customer_id, e.rfeature, e.window_start, e.window_end, e.amount,
+              t.feature_id, t.workflow_id
+),
+covered AS (
+    -- What revenue can go to: a customer with any cell in the window (feature ''), and each
+    -- feature with a cell.
+    SELECT DISTINCT tenant_id, customer_id, window_start, feature_id AS rfeature FROM cells
+    UNION
+    SELECT DISTINCT tenant_id, customer_id, window_start, '' FROM cells
+),
+parked AS (
+    SELECT e.tenant_id, e.customer_id, e.rfeature AS feature_id, '' AS workflow_id,
+           e.window_start, e.window_end, e.amount
+      FROM earned e
+      LEFT JOIN covered v
+        ON v.tenant_id = e.tenant_id AND v.customer_id = e.customer_id
+       AND v.window_start = e.window_start AND v.rfeature = e.rfeature
+     WHERE v.tenant_id IS NULL
+),
+parts AS (
+    SELECT tenant_id, customer_id, feature_id, workflow_id, window_start, window_end, calls,
+           error_calls, accepted, rejected, edited, abandoned, pending, unpriced_calls,
+           input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd,
+           CAST(call_revenue_usd AS DECIMAL(38, 18)) AS revenue_usd,
+           CAST(quality_score_sum AS DECIMAL(38, 18)) AS quality_score_sum, quality_scored
+      FROM cells
+    UNION ALL
+    SELECT tenant_id, customer_id, feature_id, workflow_id, window_start, window_end,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(0 AS DECIMAL(38, 18)),
+           CAST(revenue AS DECIMAL(38, 18)), CAST(0 AS DECIMAL(38, 18)), 0
+      FROM allocated
+    UNION ALL
+    SELECT tenant_id, customer_id, feature_id, workflow_id, window_start, window_end,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(0 AS DECIMAL(38, 18)),
+           CAST(amount AS DECIMAL(38, 18)), CAST(0 AS DECIMAL(38, 18)), 0
+      FROM parked
+)
+SELECT tenant_id, customer_id, feature_id, workflow_id, '${window.spec}',
+       CAST(window_start AS TIMESTAMP(3)), CAST(window_end AS TIMESTAMP(3)),
+       SUM(calls), SUM(error_calls), SUM(accepted), SUM(rejected), SUM(edited), SUM(abandoned),
+       SUM(pending), SUM(unpriced_calls), SUM(input_tokens), SUM(cached_input_tokens),
+       SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(revenue_usd),
+       SUM(quality_score_sum), SUM(quality_scored), TRUE
+  FROM parts
+ GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end;
