@@ -1,13 +1,16 @@
 package p402.local.bench;
 
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +34,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import p402.jobs.MarginJob;
 import p402.jobs.config.MarginJobConfig;
 import p402.local.EmbeddedKafka;
@@ -42,6 +47,8 @@ import p402.local.demo.CustomerShares;
 import p402.local.demo.ReplayTraffic;
 import p402.local.demo.ReplayedRecord;
 import p402.local.demo.TraceRequest;
+import p402.udfs.cost.CostEngine;
+import p402.udfs.cost.UsageVector;
 
 /**
  * Throughput and freshness of the margin job next to a Postgres-only design, on one machine.
@@ -365,7 +372,9 @@ public final class Bench {
                                     "cust-" + random.nextInt(1000),
                                     random.nextInt(200, 4000),
                                     random.nextInt(20, 800));
-                    producer.send(new ProducerRecord<>(config.callsTopic, json.getBytes(UTF8)));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    config.callsTopic, json.getBytes(StandardCharsets.UTF_8)));
                 }
                 if (now >= nextProbe) {
                     String customer = "probe-" + probe++;
@@ -373,7 +382,7 @@ public final class Bench {
                             new ProducerRecord<>(
                                     config.callsTopic,
                                     liveCallOf(PROBE_TENANT, customer, "probe-call-" + probe)
-                                            .getBytes(UTF8)));
+                                            .getBytes(StandardCharsets.UTF_8)));
                     producer.flush();
                     probesSent.put(customer, System.nanoTime());
                     nextProbe = now + TimeUnit.MILLISECONDS.toNanos(50);
@@ -384,8 +393,6 @@ public final class Bench {
             failure.set(e);
         }
     }
-
-    private static final java.nio.charset.Charset UTF8 = java.nio.charset.StandardCharsets.UTF_8;
 
     private static String liveCall(
             String id, String tenant, String customer, int input, int output) {
@@ -470,13 +477,12 @@ public final class Bench {
     private static final Instant PG_END = Instant.parse("2026-03-09T00:00:00Z");
 
     private static void insertRaw(Connection c, int rows) throws Exception {
-        org.postgresql.copy.CopyManager copy =
-                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         SplittableRandom random = new SplittableRandom(402);
         StringBuilder batch = new StringBuilder(1 << 20);
         long span = Duration.ofDays(7).toMillis();
         long from = PG_END.toEpochMilli() - span;
-        p402.udfs.cost.CostEngine engine = p402.udfs.cost.CostEngine.builtIn();
+        CostEngine engine = CostEngine.builtIn();
         for (int i = 0; i < rows; i++) {
             long at = from + (long) i * span / rows;
             long input = random.nextInt(200, 4000);
@@ -485,7 +491,7 @@ public final class Bench {
                     engine.quote(
                                     "openai",
                                     "gpt-4o-mini",
-                                    new p402.udfs.cost.UsageVector(input, 0, 0, 0, output, 0, 0),
+                                    new UsageVector(input, 0, 0, 0, output, 0, 0),
                                     null,
                                     at)
                             .costUsd;
@@ -504,8 +510,7 @@ public final class Bench {
                     .append('\n');
             if (batch.length() > (1 << 20) || i == rows - 1) {
                 copy.copyIn(
-                        "COPY bench_pg.raw_calls FROM STDIN",
-                        new java.io.StringReader(batch.toString()));
+                        "COPY bench_pg.raw_calls FROM STDIN", new StringReader(batch.toString()));
                 batch.setLength(0);
             }
         }
@@ -516,8 +521,8 @@ public final class Bench {
         List<Long> times = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setTimestamp(1, java.sql.Timestamp.from(PG_END));
-                ps.setTimestamp(2, java.sql.Timestamp.from(PG_END));
+                ps.setTimestamp(1, Timestamp.from(PG_END));
+                ps.setTimestamp(2, Timestamp.from(PG_END));
                 long t0 = System.nanoTime();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -573,7 +578,7 @@ public final class Bench {
                             case REVENUE -> config.revenueTopic;
                             case OUTCOME -> config.outcomesTopic;
                         };
-                byte[] value = r.json().getBytes(UTF8);
+                byte[] value = r.json().getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(topic, r.kind().keyOf(value), value));
             }
             producer.flush();

@@ -24,6 +24,9 @@ public final class HtmlReport {
     static final String ECHARTS =
             "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.common.min.js";
 
+    /** The page, with @@TEXT@@, @@DATA@@, @@STATUS@@ and @@ECHARTS@@ to fill. */
+    private static final String PAGE = "/p402/demo/report.html";
+
     public static final String[] CHARTS = {"customers", "models", "features", "lag"};
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,16 +93,11 @@ public final class HtmlReport {
     }
 
     public static void write(DemoReport.Report r, String printed, Path file) throws IOException {
-        String echarts;
-        try (InputStream in = HtmlReport.class.getResourceAsStream(ECHARTS)) {
-            if (in == null) {
-                throw new IOException("ECharts is not on the classpath: " + ECHARTS);
-            }
-            echarts = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String echarts = resource(ECHARTS);
         String data = JSON.writeValueAsString(chartData(r)).replace("</", "<\\/");
         String html =
-                PAGE.replace("@@TEXT@@", escape(printed))
+                resource(PAGE)
+                        .replace("@@TEXT@@", escape(printed))
                         .replace("@@DATA@@", data)
                         .replace("@@STATUS@@", r.reconciled() ? "reconciled" : "NOT reconciled")
                         .replace("@@ECHARTS@@", echarts);
@@ -107,96 +105,17 @@ public final class HtmlReport {
         Files.writeString(file, html, StandardCharsets.UTF_8);
     }
 
+    /** A text resource; the page template and ECharts ship in the jar. */
+    private static String resource(String name) throws IOException {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("not on the classpath: " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
-
-    private static final String PAGE =
-            """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>P402 Margin: demo report</title>
-            <style>
-              body { font-family: system-ui, sans-serif; margin: 24px; color: #1d2733; }
-              h1 { font-size: 22px; margin: 0 0 4px 0; }
-              .sub { color: #5b6b7d; margin-bottom: 18px; }
-              .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
-              .chart { height: 360px; border: 1px solid #dde3ea; border-radius: 6px; }
-              pre.report { font-size: 12px; background: #f6f8fa; padding: 12px; overflow-x: auto; }
-            </style>
-            </head>
-            <body>
-            <h1>P402 Margin: replay of a production trace</h1>
-            <div class="sub">Input and Postgres: @@STATUS@@. Every number below is read from Postgres after the replay.</div>
-            <div class="grid">
-              <div class="chart" id="chart-customers"></div>
-              <div class="chart" id="chart-models"></div>
-              <div class="chart" id="chart-features"></div>
-              <div class="chart" id="chart-lag"></div>
-            </div>
-            <h2>Report</h2>
-            <pre class="report">@@TEXT@@</pre>
-            <pre hidden id="rendered-customers"></pre>
-            <pre hidden id="rendered-models"></pre>
-            <pre hidden id="rendered-features"></pre>
-            <pre hidden id="rendered-lag"></pre>
-            <script>@@ECHARTS@@</script>
-            <script>
-            const DATA = @@DATA@@;
-            const num = (rows, i) => rows.map(r => r.map((v, j) => i.includes(j) ? Number(v) : v));
-            const charts = {
-              customers: {
-                title: { text: 'Margin % by customer against traffic' },
-                tooltip: { formatter: p => p.data[2] + '<br>' + p.data[0] + 'x median traffic, margin ' + p.data[1] + ' %' },
-                xAxis: { type: 'log', name: 'calls / median customer', nameLocation: 'middle', nameGap: 28 },
-                yAxis: { type: 'value', name: 'gross margin %' },
-                series: [{ type: 'scatter', symbolSize: 9, progressive: 0, data: num(DATA.customers, [0, 1]),
-                           label: { show: true, position: 'right', fontSize: 10,
-                                    formatter: p => p.data[1] < 0 ? p.data[2].split('/')[1] : '' },
-                           markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }] } }]
-              },
-              models: {
-                title: { text: 'Cost per accepted output by model ($)' },
-                tooltip: {},
-                grid: { left: 100, bottom: 110 },
-                xAxis: { type: 'category', data: DATA.models.map(r => r[0]), axisLabel: { rotate: 40 } },
-                yAxis: { type: 'value' },
-                series: [{ type: 'bar', progressive: 0, data: DATA.models.map(r => Number(r[1])), itemStyle: { color: '#5470c6' } }]
-              },
-              features: {
-                title: { text: 'Gross margin per feature ($)' },
-                tooltip: {},
-                grid: { bottom: 60 },
-                xAxis: { type: 'category', data: DATA.features.map(r => r[0]), axisLabel: { interval: 0, rotate: 20 } },
-                yAxis: { type: 'value' },
-                series: [{ type: 'bar', progressive: 0, data: DATA.features.map(r => Number(r[1])),
-                           itemStyle: { color: p => p.value < 0 ? '#d9534f' : '#3ba272' } }]
-              },
-              lag: {
-                title: { text: 'Event-to-tile lag over the trace (s)' },
-                tooltip: {},
-                xAxis: { type: 'value', name: 'trace time (s)', nameLocation: 'middle', nameGap: 28 },
-                yAxis: { type: 'value', name: 'lag (s)' },
-                series: [{ type: 'scatter', symbolSize: 3, large: false, progressive: 0,
-                           data: num(DATA.lag, [0, 1]) }]
-              }
-            };
-            let drawn = 0;
-            for (const [name, option] of Object.entries(charts)) {
-              const chart = echarts.init(document.getElementById('chart-' + name), null, { renderer: 'canvas' });
-              chart.setOption(Object.assign({ animation: false }, option));
-              const series = chart.getOption().series[0];
-              const points = series.data.map(d => Array.isArray(d) ? d.slice(0, 2) : d);
-              const labels = chart.getOption().xAxis[0].data || null;
-              document.getElementById('rendered-' + name).textContent =
-                  JSON.stringify({ labels: labels, points: points });
-              drawn++;
-            }
-            document.body.setAttribute('data-rendered', String(drawn));
-            </script>
-            </body>
-            </html>
-            """;
 }
