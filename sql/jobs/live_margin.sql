@@ -1,8 +1,9 @@
 -- Purpose: the live margin (margin_window) written in Flink SQL, as an alternative job: the same
--- rows for the same bounded input, into p402.margin_window_sql, for the spec in the placeholder window.spec.
+-- rows for the same input, into p402.margin_window_sql, for the spec in the placeholder
+-- window.spec.
 --
 -- Run: bin/p402 sql sql/jobs/live_margin.sql --calls ... --revenue ... --outcomes ...
---      [--var window.spec=1h/30m]
+--      [--var window.spec=1h/30m] [--var kafka.bounded-mode=unbounded]
 --
 -- What it reproduces, step by step (docs/contract.md, "margin_window"):
 --   * every topic deduplicated by (tenant_id, event_id), the first delivery kept;
@@ -15,26 +16,39 @@
 --     on any topic), exact fractions rounded once per window to 12 places (P402_REVENUE_WINDOWS,
 --     P402_EARNED), split across the customer's (or the feature's) cells by calls with the
 --     largest remainder (P402_ALLOCATED), or parked on a '' placeholder row when it has no cell.
--- It runs in batch mode over the topics as they are when it starts: the job's bounded run, where
--- every window with data is final. Differences from the job, by design: it writes no open
--- (is_final = false) rows and no window twice, since it sees all input at once; and it keeps
--- every window, ignoring the spec's retention (the job deletes rows older than it).
---
+--   * a window is final (is_final) once the watermark has passed its end.
+-- It is a streaming job: rows are written as input arrives and rewritten when it changes them (an
+-- outcome, the frontier moving on, revenue moving onto calls); with the default kafka.bounded-mode
+-- (latest-offset) it reads what the topics hold and ends, every window with data then final, and
+-- with kafka.bounded-mode=unbounded it keeps running as the job does.
+-- Differences from the job while it runs (none remain at the end of a bounded input):
+--   * a call's windows get rows at once, also the ones still mostly in the future, which the job
+--     produces only when the frontier reaches their last slide;
+--   * revenue is earned up to the latest occurred_at seen, not up to the watermark: the open
+--     window's revenue runs ahead of the job's by the out-of-orderness (5 s);
+--   * state lives 48 hours of processing time (table.exec.state.ttl), not until the watermark
+--     passes the outcome horizon; after a longer stop a window's row can be rewritten from part
+--     of its calls. Rows are never deleted for age (the job keeps the spec's retention).
 -- Sample output (SELECT ... FROM margin_window_sql, spec 1h/30m, MarginJobEndToEndTest's input):
 --   customer_id | feature_id | workflow_id | window_start         | calls | cost_usd | revenue_usd
 --   acme        | chat       | w1          | 2026-11-10T10:00:00Z | 3     | 0.070    | -2.750000000000
 --   acme        | search     |             | 2026-11-10T10:00:00Z | 2     | 0.030    | 0.166666666667
 --   acme        |            |             | 2026-11-10T12:00:00Z | 0     | 0        | 0.034722222222
 
-SET 'execution.runtime-mode' = 'batch';
--- Only a streaming run keeps state; a day past the outcome horizon, as the job's panes.
+SET 'execution.runtime-mode' = 'streaming';
+-- State ends a day past the outcome horizon, as the job's panes and join do; processing time.
 SET 'table.exec.state.ttl' = '48 h';
+-- Fold the updates of a burst (the frontier moves with nearly every event) before they travel on.
+SET 'table.exec.mini-batch.enabled' = 'true';
+SET 'table.exec.mini-batch.allow-latency' = '200 ms';
+SET 'table.exec.mini-batch.size' = '5000';
+-- A topic silent this long stops holding the watermark back, like the job's idleness.
+SET 'table.exec.source.idle-timeout' = '10 s';
 
 INSERT INTO margin_window_sql
 WITH
 call_deliveries AS (
-    SELECT *, ROW_NUMBER() OVER (
-                  PARTITION BY tenant_id, event_id ORDER BY kafka_partition, kafka_offset) AS n
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, event_id ORDER BY read_at) AS n
       FROM p402_calls
      WHERE `schema` = 'p402.call.v1'
 ),
@@ -61,9 +75,16 @@ calls AS (
            P402_USAGE(provider, usage_json) AS u
       FROM calls_read
 ),
+-- Each call in every HOP window that contains it, before the outcome join: the windowing TVF
+-- needs the time attribute, which a regular join does not keep.
+call_windows AS (
+    SELECT *
+      FROM TABLE(HOP(TABLE calls, DESCRIPTOR(event_time),
+                     INTERVAL '${window.slide-seconds}' SECOND(9),
+                     INTERVAL '${window.size-seconds}' SECOND(9)))
+),
 outcome_deliveries AS (
-    SELECT *, ROW_NUMBER() OVER (
-                  PARTITION BY tenant_id, event_id ORDER BY kafka_partition, kafka_offset) AS n
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, event_id ORDER BY read_at) AS n
       FROM p402_outcomes
      WHERE `schema` = 'p402.outcome.v1'
 ),
@@ -73,14 +94,18 @@ judged AS (
                               ORDER BY o.event_time DESC, o.kafka_offset DESC) AS latest
       FROM outcome_deliveries o
       JOIN calls c ON c.tenant_id = o.tenant_id AND c.event_id = o.call_event_id
-     WHERE o.n = 1 AND o.event_time <= c.event_time + INTERVAL '24' HOUR
+     WHERE o.n = 1
+       AND CAST(o.event_time AS TIMESTAMP_LTZ(3))
+           <= CAST(c.event_time AS TIMESTAMP_LTZ(3)) + INTERVAL '24' HOUR
 ),
 joined AS (
     SELECT c.*, j.status AS outcome, j.quality
-      FROM calls c
+      FROM call_windows c
       LEFT JOIN judged j
         ON j.tenant_id = c.tenant_id AND j.call_event_id = c.event_id AND j.latest = 1
 ),
+-- Grouped by the window's bounds after a regular join, this is a regular (updating) aggregate,
+-- not a window aggregate: a late outcome restates its windows instead of being dropped.
 cells AS (
     SELECT tenant_id, customer_id, feature_id, workflow_id, window_start, window_end,
            COUNT(*) AS calls,
@@ -100,38 +125,39 @@ cells AS (
            COALESCE(SUM(call_revenue), 0) AS call_revenue_usd,
            COALESCE(SUM(quality), 0) AS quality_score_sum,
            COUNT(quality) AS quality_scored
-      FROM TABLE(HOP(TABLE joined, DESCRIPTOR(event_time),
-                     INTERVAL '${window.slide-seconds}' SECOND(9),
-                     INTERVAL '${window.size-seconds}' SECOND(9)))
+      FROM joined
      GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end
 ),
+events AS (
+    SELECT event_time FROM p402_calls WHERE `schema` = 'p402.call.v1'
+    UNION ALL
+    SELECT event_time FROM p402_revenue WHERE `schema` = 'p402.revenue.v1'
+    UNION ALL
+    SELECT event_time FROM p402_outcomes WHERE `schema` = 'p402.outcome.v1'
+),
 frontier AS (
-    SELECT MAX(t) AS frontier
-      FROM (SELECT event_time AS t FROM p402_calls WHERE `schema` = 'p402.call.v1'
-            UNION ALL
-            SELECT event_time FROM p402_revenue WHERE `schema` = 'p402.revenue.v1'
-            UNION ALL
-            SELECT event_time FROM p402_outcomes WHERE `schema` = 'p402.outcome.v1')
+    SELECT 1 AS k, MAX(event_time) AS frontier FROM events
 ),
 revenue_deliveries AS (
-    SELECT *, ROW_NUMBER() OVER (
-                  PARTITION BY tenant_id, event_id ORDER BY kafka_partition, kafka_offset) AS n
+    SELECT *, 1 AS k, ROW_NUMBER() OVER (PARTITION BY tenant_id, event_id ORDER BY read_at) AS n
       FROM p402_revenue
      WHERE `schema` = 'p402.revenue.v1'
 ),
 earned_exact AS (
     SELECT r.tenant_id, r.customer_id, COALESCE(NULLIF(TRIM(r.feature_id), ''), '') AS rfeature,
-           w.window_start, w.window_end,
+           CAST(w.window_start AS TIMESTAMP(3)) AS window_start,
+           CAST(w.window_end AS TIMESTAMP(3)) AS window_end,
            P402_EARNED(P402_MONEY(r.amount_usd), w.overlap_ms, w.period_ms) AS amount
       FROM revenue_deliveries r
-     CROSS JOIN frontier f
+      JOIN frontier f ON f.k = r.k
      CROSS JOIN LATERAL TABLE(P402_REVENUE_WINDOWS(
                r.event_time, P402_EVENT_TIME(r.service_period.`start`),
                P402_EVENT_TIME(r.service_period.`end`), f.frontier,
-               CAST(${window.size-seconds} AS BIGINT), CAST(${window.slide-seconds} AS BIGINT))) AS w
+               CAST(${window.size-seconds} AS BIGINT),
+               CAST(${window.slide-seconds} AS BIGINT))) AS w
      WHERE r.n = 1
      GROUP BY r.tenant_id, r.customer_id, COALESCE(NULLIF(TRIM(r.feature_id), ''), ''),
-              w.window_start, w.window_end
+              CAST(w.window_start AS TIMESTAMP(3)), CAST(w.window_end AS TIMESTAMP(3))
 ),
 earned AS (
     SELECT * FROM earned_exact WHERE amount <> 0
@@ -147,7 +173,7 @@ allocated AS (
       JOIN cells c
         ON c.tenant_id = e.tenant_id AND c.customer_id = e.customer_id
        AND c.window_start = e.window_start AND (e.rfeature = '' OR c.feature_id = e.rfeature)
-     GROUP BY e.tenant_id, e.customer_id, e.rfeature, e.window_start, e.window_end, e.amount,
+     GROUP BY e.tenant_id, e.customer_id, e.rfeature, e.window_start, e.window_end,
               t.feature_id, t.workflow_id
 ),
 covered AS (
@@ -183,12 +209,45 @@ parts AS (
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, CAST(0 AS DECIMAL(38, 18)),
            CAST(amount AS DECIMAL(38, 18)), CAST(0 AS DECIMAL(38, 18)), 0
       FROM parked
+),
+rows_now AS (
+    SELECT tenant_id, customer_id, feature_id, workflow_id, window_start, window_end,
+           SUM(calls) AS calls, SUM(error_calls) AS error_calls, SUM(accepted) AS accepted,
+           SUM(rejected) AS rejected, SUM(edited) AS edited, SUM(abandoned) AS abandoned,
+           SUM(pending) AS pending, SUM(unpriced_calls) AS unpriced_calls,
+           SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens,
+           SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
+           SUM(cost_usd) AS cost_usd, SUM(revenue_usd) AS revenue_usd,
+           SUM(quality_score_sum) AS quality_score_sum, SUM(quality_scored) AS quality_scored
+      FROM parts
+     GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end
+),
+-- When the watermark passes a window's end: a window aggregate over every event fires once per
+-- window with an event in it, at the watermark; the gaps between consecutive firings (windows
+-- that hold only earned revenue) are filled by P402_WINDOW_ENDS.
+fired AS (
+    SELECT window_end, window_time
+      FROM TABLE(HOP(TABLE events, DESCRIPTOR(event_time),
+                     INTERVAL '${window.slide-seconds}' SECOND(9),
+                     INTERVAL '${window.size-seconds}' SECOND(9)))
+     GROUP BY window_start, window_end, window_time
+),
+fired_steps AS (
+    SELECT window_end, LAG(window_end) OVER (ORDER BY window_time) AS previous_end
+      FROM fired
+),
+passed AS (
+    SELECT p.window_end
+      FROM fired_steps s
+     CROSS JOIN LATERAL TABLE(P402_WINDOW_ENDS(
+               s.previous_end, s.window_end, CAST(${window.slide-seconds} AS BIGINT),
+               CAST(172800 AS BIGINT))) AS p
 )
-SELECT tenant_id, customer_id, feature_id, workflow_id, '${window.spec}',
-       CAST(window_start AS TIMESTAMP(3)), CAST(window_end AS TIMESTAMP(3)),
-       SUM(calls), SUM(error_calls), SUM(accepted), SUM(rejected), SUM(edited), SUM(abandoned),
-       SUM(pending), SUM(unpriced_calls), SUM(input_tokens), SUM(cached_input_tokens),
-       SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(revenue_usd),
-       SUM(quality_score_sum), SUM(quality_scored), TRUE
-  FROM parts
- GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end;
+SELECT r.tenant_id, r.customer_id, r.feature_id, r.workflow_id, '${window.spec}',
+       CAST(r.window_start AS TIMESTAMP(3)), CAST(r.window_end AS TIMESTAMP(3)),
+       r.calls, r.error_calls, r.accepted, r.rejected, r.edited, r.abandoned, r.pending,
+       r.unpriced_calls, r.input_tokens, r.cached_input_tokens, r.output_tokens,
+       r.reasoning_tokens, r.cost_usd, r.revenue_usd, r.quality_score_sum, r.quality_scored,
+       p.window_end IS NOT NULL
+  FROM rows_now r
+  LEFT JOIN passed p ON p.window_end = r.window_end;

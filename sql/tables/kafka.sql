@@ -4,7 +4,9 @@
 --
 -- Event time: the computed column event_time is the event's occurred_at read exactly as the job
 -- reads it (P402_EVENT_TIME: RFC 3339 with an offset, or epoch millis), and carries the watermark,
--- 5 s behind like the job's default out-of-orderness.
+-- 5 s behind like the job's default out-of-orderness. read_at is the processing time the record
+-- was read: a streaming query keeps the first delivery of an event by it (Flink recognises that
+-- as deduplication and keeps the result insert-only), and within a partition it is Kafka's order.
 -- Money is declared STRING and read with P402_MONEY: the JSON format hands a JSON number to a
 -- STRING column as its literal text, and P402_MONEY makes it an exact DECIMAL(33, 18) or fails;
 -- a DECIMAL column would round past its scale and turn an overflow into NULL without a word.
@@ -37,6 +39,7 @@ CREATE TABLE p402_calls (
     kafka_partition     INT    METADATA FROM 'partition' VIRTUAL,
     kafka_offset        BIGINT METADATA FROM 'offset' VIRTUAL,
     event_time AS P402_EVENT_TIME(occurred_at),
+    read_at AS PROCTIME(),
     WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
@@ -64,6 +67,7 @@ CREATE TABLE p402_revenue (
     kafka_partition     INT    METADATA FROM 'partition' VIRTUAL,
     kafka_offset        BIGINT METADATA FROM 'offset' VIRTUAL,
     event_time AS P402_EVENT_TIME(occurred_at),
+    read_at AS PROCTIME(),
     WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',
@@ -88,6 +92,7 @@ CREATE TABLE p402_outcomes (
     kafka_partition     INT    METADATA FROM 'partition' VIRTUAL,
     kafka_offset        BIGINT METADATA FROM 'offset' VIRTUAL,
     event_time AS P402_EVENT_TIME(occurred_at),
+    read_at AS PROCTIME(),
     WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
     'connector' = 'kafka',

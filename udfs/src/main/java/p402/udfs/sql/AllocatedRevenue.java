@@ -20,6 +20,12 @@ import p402.udfs.revenue.Allocation;
  *
  * <p>Aggregate over the cross product of a window's cells with itself, grouped by the target cell:
  * each group sees every cell once and the same target.
+ *
+ * <p>Rows can be retracted: a streaming query withdraws a cell's old call count (or the old total)
+ * before it adds the new one. The accumulator therefore keeps multisets, counting each (cell,
+ * calls) and each total it was given, and splits with what has a positive count. Between a
+ * withdrawal and its replacement in different batches a group can see two counts for one cell; it
+ * then takes the larger, and the next batch puts it right.
  */
 @FunctionHint(output = @DataTypeHint("DECIMAL(38, 12)"))
 public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRevenue.Cells> {
@@ -28,11 +34,14 @@ public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRev
 
     private static final char SEP = '\u0000';
 
-    /** Every cell's calls, keyed by feature NUL workflow, plus the total and the target. */
+    /**
+     * How often each (feature NUL workflow NUL calls) and each total (plain decimal text) was
+     * added, less how often it was withdrawn; and the target cell.
+     */
     public static class Cells {
-        public @DataTypeHint("DECIMAL(38, 12)") BigDecimal total;
         public String target;
         public MapView<String, Long> calls = new MapView<>();
+        public MapView<String, Long> totals = new MapView<>();
     }
 
     @Override
@@ -49,25 +58,70 @@ public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRev
             String targetFeatureId,
             String targetWorkflowId)
             throws Exception {
-        acc.total = SqlDecimals.exact(total);
+        count(acc, total, featureId, workflowId, calls, 1);
         acc.target = targetFeatureId + SEP + targetWorkflowId;
-        acc.calls.put(featureId + SEP + workflowId, calls == null ? 0L : calls);
+    }
+
+    public void retract(
+            Cells acc,
+            @DataTypeHint(inputGroup = InputGroup.ANY) Object total,
+            String featureId,
+            String workflowId,
+            Long calls,
+            String targetFeatureId,
+            String targetWorkflowId)
+            throws Exception {
+        count(acc, total, featureId, workflowId, calls, -1);
+    }
+
+    private static void count(
+            Cells acc, Object total, String featureId, String workflowId, Long calls, long by)
+            throws Exception {
+        BigDecimal exact = SqlDecimals.exact(total);
+        if (exact != null) {
+            bump(acc.totals, exact.toPlainString(), by);
+        }
+        bump(acc.calls, featureId + SEP + workflowId + SEP + (calls == null ? 0L : calls), by);
+    }
+
+    private static void bump(MapView<String, Long> multiset, String key, long by) throws Exception {
+        Long n = multiset.get(key);
+        long next = (n == null ? 0 : n) + by;
+        if (next == 0) {
+            multiset.remove(key);
+        } else {
+            multiset.put(key, next);
+        }
     }
 
     @Override
     public @DataTypeHint("DECIMAL(38, 12)") BigDecimal getValue(Cells acc) {
-        if (acc.total == null || acc.target == null) {
+        if (acc.target == null) {
             return null;
         }
+        BigDecimal total = null;
         // (feature, workflow) order: NUL sorts before every other character, so the key order is
         // the order of the pair.
         TreeMap<String, Long> cells = new TreeMap<>();
         try {
+            for (Map.Entry<String, Long> e : acc.totals.entries()) {
+                if (e.getValue() > 0) {
+                    total = new BigDecimal(e.getKey());
+                }
+            }
             for (Map.Entry<String, Long> e : acc.calls.entries()) {
-                cells.put(e.getKey(), e.getValue());
+                if (e.getValue() <= 0) {
+                    continue;
+                }
+                int cut = e.getKey().lastIndexOf(SEP);
+                long calls = Long.parseLong(e.getKey().substring(cut + 1));
+                cells.merge(e.getKey().substring(0, cut), calls, Math::max);
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the cells", e);
+        }
+        if (total == null) {
+            return null;
         }
         long[] weights = new long[cells.size()];
         int target = -1;
@@ -82,6 +136,6 @@ public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRev
         if (target < 0) {
             return null;
         }
-        return SqlDecimals.fit(Allocation.byWeight(acc.total, weights)[target], 38, 12);
+        return SqlDecimals.fit(Allocation.byWeight(total, weights)[target], 38, 12);
     }
 }

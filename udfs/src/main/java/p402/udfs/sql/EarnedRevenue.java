@@ -14,6 +14,9 @@ import p402.udfs.revenue.Accrual;
  * overlap_ms / period_ms} earned, summed as an exact fraction and rounded once, half-even, to 12
  * places ({@code DECIMAL(38, 12)}), as the margin job computes a window's revenue. The terms come
  * from {@code P402_REVENUE_WINDOWS}.
+ *
+ * <p>It retracts exactly too (a streaming query withdraws a window's terms when the frontier moves
+ * and the window earns more), so it can sit behind joins and updating inputs.
  */
 @FunctionHint(output = @DataTypeHint("DECIMAL(38, 12)"))
 public class EarnedRevenue extends AggregateFunction<BigDecimal, EarnedRevenue.Sum> {
@@ -36,6 +39,19 @@ public class EarnedRevenue extends AggregateFunction<BigDecimal, EarnedRevenue.S
             @DataTypeHint(inputGroup = InputGroup.ANY) Object amount,
             Long overlapMillis,
             Long periodMillis) {
+        addTerm(acc, amount, overlapMillis, periodMillis, false);
+    }
+
+    public void retract(
+            Sum acc,
+            @DataTypeHint(inputGroup = InputGroup.ANY) Object amount,
+            Long overlapMillis,
+            Long periodMillis) {
+        addTerm(acc, amount, overlapMillis, periodMillis, true);
+    }
+
+    private static void addTerm(
+            Sum acc, Object amount, Long overlapMillis, Long periodMillis, boolean negate) {
         BigDecimal a = SqlDecimals.exact(amount);
         if (a == null || overlapMillis == null || periodMillis == null) {
             return;
@@ -56,7 +72,7 @@ public class EarnedRevenue extends AggregateFunction<BigDecimal, EarnedRevenue.S
         } else if (a.scale() < 0) {
             num = num.multiply(BigInteger.TEN.pow(-a.scale()));
         }
-        add(acc, num, den);
+        add(acc, negate ? num.negate() : num, den);
     }
 
     public void merge(Sum acc, Iterable<Sum> others) {
