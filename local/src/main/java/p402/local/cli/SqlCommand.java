@@ -13,6 +13,7 @@ import p402.local.EmbeddedKafka;
 import p402.local.EventKind;
 import p402.local.JsonlPublisher;
 import p402.local.LocalPostgres;
+import p402.local.cluster.FlinkCluster;
 import p402.local.sql.SqlRunner;
 import p402.local.sql.SqlScript;
 import p402.local.sql.SqlVariables;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
         name = "sql",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a Flink SQL file on a local Flink and prints every query's result as a table.",
+            "Runs a Flink SQL file on a local Flink (or a cluster: --jobmanager) and prints every"
+                    + " query's result as a table.",
             "The contract's Kafka and Postgres tables (sql/tables/) and the P402_* functions are"
                     + " registered first; ${...} placeholders are filled from the options."
         })
@@ -84,6 +86,30 @@ final class SqlCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
+            names = "--jobmanager",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Submit to this Flink cluster's REST endpoint (e.g. the one `p402 cluster"
+                            + " start` prints) instead of running on an in-process Flink.")
+    String jobManager;
+
+    @Option(
+            names = "--jar",
+            paramLabel = "FILE",
+            description =
+                    "With --jobmanager: the jar shipped with the job, holding the functions and"
+                            + " connectors (default: jobs/target/*-job.jar).")
+    Path jar;
+
+    @Option(
+            names = "--detached",
+            description =
+                    "Leave INSERT jobs running and return once they are submitted (for"
+                            + " kafka.bounded-mode=unbounded); not with input files, whose"
+                            + " in-process broker ends with the command.")
+    boolean detached;
+
+    @Option(
             names = "--no-tables",
             description = "Do not register sql/tables/*.sql before the file.")
     boolean noTables;
@@ -97,6 +123,12 @@ final class SqlCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean publish = calls != null || revenue != null || outcomes != null;
+        if (publish && detached) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--detached needs a broker that outlives the command: use"
+                            + " --bootstrap-servers, not input files");
+        }
         if (publish) {
             // The job's migrations include the table the SQL live margin writes.
             LocalPostgres.ensureReady(jdbc.url, jdbc.user, jdbc.password);
@@ -144,7 +176,31 @@ final class SqlCommand implements Callable<Integer> {
         String script =
                 SqlScript.substitute(Files.readString(file, StandardCharsets.UTF_8), values);
         String pricesFile = prices == null ? null : prices.toAbsolutePath().toString();
-        return new SqlRunner(settings, pricesFile).run(setup, script);
+        return new SqlRunner(flinkSettings(), pricesFile).detached(detached).run(setup, script);
+    }
+
+    /**
+     * {@code --set} values, plus, with {@code --jobmanager}, what sends the jobs to that cluster:
+     * the remote executor, its REST address, and the jar its TaskManagers load the functions and
+     * connectors from.
+     */
+    private Map<String, String> flinkSettings() {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        if (jobManager != null) {
+            int colon = jobManager.lastIndexOf(':');
+            if (colon <= 0 || colon == jobManager.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--jobmanager: HOST:PORT");
+            }
+            Path shipped = jar != null ? jar : FlinkCluster.jobJar(FlinkCluster.repositoryRoot());
+            if (!Files.isReadable(shipped)) {
+                throw new ParameterException(spec.commandLine(), "cannot read " + shipped);
+            }
+            all.put("execution.target", "remote");
+            all.put("rest.address", jobManager.substring(0, colon));
+            all.put("rest.port", jobManager.substring(colon + 1));
+            all.put("pipeline.jars", shipped.toAbsolutePath().toUri().toString());
+        }
+        return all;
     }
 
     /** The contract's table definitions, placeholders filled. */

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ResultKind;
 import org.apache.flink.table.api.TableEnvironment;
@@ -48,6 +49,8 @@ public final class SqlRunner {
             Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'((?:[^']|'')*)'");
 
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private final List<JobClient> submitted = new ArrayList<>();
+    private boolean detached;
 
     /**
      * @param settings Flink settings applied before any script's own {@code SET}
@@ -62,6 +65,22 @@ public final class SqlRunner {
                     PipelineOptions.GLOBAL_JOB_PARAMETERS.key(),
                     CallCost.PRICES_FILE_PARAMETER + ":" + pricesFile);
         }
+    }
+
+    /**
+     * Leaves the jobs of {@code INSERT} and {@code EXECUTE} statements running instead of waiting
+     * for them to end: for a query over unbounded topics, a live job such as {@code
+     * jobs/live_margin.sql} with {@code kafka.bounded-mode=unbounded}. {@link #submitted()} gives
+     * their clients.
+     */
+    public SqlRunner detached(boolean detached) {
+        this.detached = detached;
+        return this;
+    }
+
+    /** The jobs started by the runs so far, in order. */
+    public List<JobClient> submitted() {
+        return List.copyOf(submitted);
     }
 
     /**
@@ -114,7 +133,7 @@ public final class SqlRunner {
         return env;
     }
 
-    private static Result execute(TableEnvironment env, String statement) {
+    private Result execute(TableEnvironment env, String statement) {
         TableResult result;
         try {
             result = env.executeSql(statement);
@@ -124,6 +143,11 @@ public final class SqlRunner {
         }
         String verb = firstWord(stripComments(statement));
         if (verb.equals("INSERT") || verb.equals("EXECUTE")) {
+            result.getJobClient().ifPresent(submitted::add);
+            if (detached) {
+                String job = result.getJobClient().map(c -> "job " + c.getJobID()).orElse("job");
+                return new Result(statement, List.of(), List.of(List.of(job + " submitted")));
+            }
             try {
                 result.await();
             } catch (Exception e) {
