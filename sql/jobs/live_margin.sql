@@ -6,6 +6,7 @@
 --      [--var window.spec=1h/30m] [--var kafka.bounded-mode=unbounded]
 --
 -- What it reproduces, step by step (docs/contract.md, "margin_window"):
+--   * records of the contract's schemas with their required ids only (no dead letter here);
 --   * every topic deduplicated by (tenant_id, event_id), the first delivery kept;
 --   * attribution by the contract's precedence (P402_ATTRIBUTE), cost as provided, else priced
 --     from usage by the job's engine (P402_COST), else unpriced (excluded from cost_usd);
@@ -15,7 +16,7 @@
 --   * revenue earned pro rata over its service period up to the frontier (the latest occurred_at
 --     on any topic), exact fractions rounded once per window to 12 places (P402_REVENUE_WINDOWS,
 --     P402_EARNED), split across the customer's (or the feature's) cells by calls with the
---     largest remainder (P402_ALLOCATED), or parked on a '' placeholder row when it has no cell.
+--     largest remainder (P402_SPLIT), or parked on a '' placeholder row when it has no cell.
 --   * a window is final (is_final) once the watermark has passed its end.
 -- It is a streaming job: rows are written as input arrives and rewritten when it changes them (an
 -- outcome, the frontier moving on, revenue moving onto calls); with the default kafka.bounded-mode
@@ -47,10 +48,29 @@ SET 'table.exec.source.idle-timeout' = '10 s';
 
 INSERT INTO margin_window_sql
 WITH
+-- The records of the contract's schemas with their required ids: SQL has no dead letter, and a
+-- record the job would refuse for a missing id must not become a row (or a NULL key).
+call_records AS (
+    SELECT *
+      FROM p402_calls
+     WHERE `schema` = 'p402.call.v1' AND TRIM(tenant_id) <> '' AND TRIM(event_id) <> ''
+),
+revenue_records AS (
+    SELECT *
+      FROM p402_revenue
+     WHERE `schema` = 'p402.revenue.v1' AND TRIM(tenant_id) <> '' AND TRIM(event_id) <> ''
+       AND TRIM(customer_id) <> '' AND amount_usd IS NOT NULL
+),
+outcome_records AS (
+    SELECT *
+      FROM p402_outcomes
+     WHERE `schema` = 'p402.outcome.v1' AND TRIM(tenant_id) <> '' AND TRIM(event_id) <> ''
+       AND TRIM(call_event_id) <> ''
+       AND status IN ('accepted', 'rejected', 'edited', 'abandoned')
+),
 call_deliveries AS (
     SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, event_id ORDER BY read_at) AS n
-      FROM p402_calls
-     WHERE `schema` = 'p402.call.v1'
+      FROM call_records
 ),
 calls_read AS (
     SELECT tenant_id, event_id, event_time, LOWER(TRIM(provider)) AS provider,
@@ -85,8 +105,7 @@ call_windows AS (
 ),
 outcome_deliveries AS (
     SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id, event_id ORDER BY read_at) AS n
-      FROM p402_outcomes
-     WHERE `schema` = 'p402.outcome.v1'
+      FROM outcome_records
 ),
 judged AS (
     SELECT o.tenant_id, o.call_event_id, o.status, P402_MONEY(o.quality_score) AS quality,
@@ -129,52 +148,109 @@ cells AS (
      GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end
 ),
 events AS (
-    SELECT event_time FROM p402_calls WHERE `schema` = 'p402.call.v1'
+    SELECT event_time FROM call_records
     UNION ALL
-    SELECT event_time FROM p402_revenue WHERE `schema` = 'p402.revenue.v1'
+    SELECT event_time FROM revenue_records
     UNION ALL
-    SELECT event_time FROM p402_outcomes WHERE `schema` = 'p402.outcome.v1'
+    SELECT event_time FROM outcome_records
+),
+-- When the watermark passes a window's end: a window aggregate over every event fires once per
+-- window with an event in it, at the watermark; the gaps between consecutive firings (windows
+-- that hold only earned revenue) are filled by P402_WINDOW_ENDS.
+fired AS (
+    SELECT window_end, window_time
+      FROM TABLE(HOP(TABLE events, DESCRIPTOR(event_time),
+                     INTERVAL '${window.slide-seconds}' SECOND(9),
+                     INTERVAL '${window.size-seconds}' SECOND(9)))
+     GROUP BY window_start, window_end, window_time
+),
+fired_steps AS (
+    SELECT window_end, LAG(window_end) OVER (ORDER BY window_time) AS previous_end
+      FROM fired
+),
+passed AS (
+    SELECT p.window_end
+      FROM fired_steps s
+     CROSS JOIN LATERAL TABLE(P402_WINDOW_ENDS(
+               s.previous_end, s.window_end, CAST(${window.slide-seconds} AS BIGINT),
+               CAST(172800 AS BIGINT))) AS p
 ),
 frontier AS (
     SELECT 1 AS k, MAX(event_time) AS frontier FROM events
 ),
 revenue_deliveries AS (
     SELECT *, 1 AS k, ROW_NUMBER() OVER (PARTITION BY tenant_id, event_id ORDER BY read_at) AS n
-      FROM p402_revenue
-     WHERE `schema` = 'p402.revenue.v1'
+      FROM revenue_records
 ),
-earned_exact AS (
-    SELECT r.tenant_id, r.customer_id, COALESCE(NULLIF(TRIM(r.feature_id), ''), '') AS rfeature,
-           CAST(w.window_start AS TIMESTAMP(3)) AS window_start,
-           CAST(w.window_end AS TIMESTAMP(3)) AS window_end,
-           P402_EARNED(P402_MONEY(r.amount_usd), w.overlap_ms, w.period_ms) AS amount
+-- Revenue is earned in two parts, because the frontier moves with nearly every event and a join
+-- with it rewrites every row behind it: the settled part, up to the last window end the
+-- watermark passed (or the frontier itself, once the watermark is past it: the end of a bounded
+-- input), which changes once a slide; and the recent part, from there to the frontier, which
+-- touches only the few windows around it. P402_EARNED adds the terms of both exactly.
+passed_until AS (
+    SELECT 1 AS k, MAX(window_end) AS passed_end FROM passed
+),
+settled AS (
+    SELECT k, MAX(settled) AS settled
+      FROM (SELECT f.k, LEAST(CAST(p.passed_end AS TIMESTAMP_LTZ(3)), f.frontier) AS settled
+              FROM frontier f
+              LEFT JOIN passed_until p ON p.k = f.k)
+     GROUP BY k
+),
+earned_terms AS (
+    SELECT /*+ STATE_TTL('r' = '3650 d') */
+           r.tenant_id, r.customer_id, r.feature_id, r.amount_usd, w.*
       FROM revenue_deliveries r
+      JOIN settled s ON s.k = r.k
+     CROSS JOIN LATERAL TABLE(P402_REVENUE_WINDOWS(
+               r.event_time, P402_EVENT_TIME(r.service_period.`start`),
+               P402_EVENT_TIME(r.service_period.`end`), CAST(NULL AS TIMESTAMP_LTZ(3)),
+               s.settled, CAST(${window.size-seconds} AS BIGINT),
+               CAST(${window.slide-seconds} AS BIGINT),
+               TIMESTAMPADD(SECOND, -${window.retention-seconds}, s.settled))) AS w
+     WHERE r.n = 1
+    UNION ALL
+    SELECT /*+ STATE_TTL('r' = '3650 d') */
+           r.tenant_id, r.customer_id, r.feature_id, r.amount_usd, w.*
+      FROM revenue_deliveries r
+      JOIN settled s ON s.k = r.k
       JOIN frontier f ON f.k = r.k
      CROSS JOIN LATERAL TABLE(P402_REVENUE_WINDOWS(
                r.event_time, P402_EVENT_TIME(r.service_period.`start`),
-               P402_EVENT_TIME(r.service_period.`end`), f.frontier,
+               P402_EVENT_TIME(r.service_period.`end`), s.settled, f.frontier,
                CAST(${window.size-seconds} AS BIGINT),
-               CAST(${window.slide-seconds} AS BIGINT))) AS w
+               CAST(${window.slide-seconds} AS BIGINT),
+               TIMESTAMPADD(SECOND, -${window.retention-seconds}, s.settled))) AS w
      WHERE r.n = 1
-     GROUP BY r.tenant_id, r.customer_id, COALESCE(NULLIF(TRIM(r.feature_id), ''), ''),
-              CAST(w.window_start AS TIMESTAMP(3)), CAST(w.window_end AS TIMESTAMP(3))
+),
+earned_exact AS (
+    SELECT tenant_id, customer_id, COALESCE(NULLIF(TRIM(feature_id), ''), '') AS rfeature,
+           CAST(window_start AS TIMESTAMP(3)) AS window_start,
+           CAST(window_end AS TIMESTAMP(3)) AS window_end,
+           P402_EARNED(P402_MONEY(amount_usd), overlap_ms, period_ms) AS amount
+      FROM earned_terms
+     GROUP BY tenant_id, customer_id, COALESCE(NULLIF(TRIM(feature_id), ''), ''),
+              CAST(window_start AS TIMESTAMP(3)), CAST(window_end AS TIMESTAMP(3))
 ),
 earned AS (
     SELECT * FROM earned_exact WHERE amount <> 0
 ),
-allocated AS (
-    SELECT e.tenant_id, e.customer_id, t.feature_id, t.workflow_id, e.window_start, e.window_end,
-           P402_ALLOCATED(e.amount, c.feature_id, c.workflow_id, c.calls,
-                          t.feature_id, t.workflow_id) AS revenue
+-- Each amount split over the cells it goes to, every cell seen once (P402_SPLIT), then one row
+-- per cell: a new call changes one cell and re-splits its customer's amount once.
+split AS (
+    SELECT e.tenant_id, e.customer_id, e.rfeature, e.window_start, e.window_end,
+           P402_SPLIT(e.amount, c.feature_id, c.workflow_id, c.calls) AS parts
       FROM earned e
-      JOIN cells t
-        ON t.tenant_id = e.tenant_id AND t.customer_id = e.customer_id
-       AND t.window_start = e.window_start AND (e.rfeature = '' OR t.feature_id = e.rfeature)
       JOIN cells c
         ON c.tenant_id = e.tenant_id AND c.customer_id = e.customer_id
        AND c.window_start = e.window_start AND (e.rfeature = '' OR c.feature_id = e.rfeature)
-     GROUP BY e.tenant_id, e.customer_id, e.rfeature, e.window_start, e.window_end,
-              t.feature_id, t.workflow_id
+     GROUP BY e.tenant_id, e.customer_id, e.rfeature, e.window_start, e.window_end
+),
+allocated AS (
+    SELECT s.tenant_id, s.customer_id, p.feature_id, p.workflow_id, s.window_start,
+           s.window_end, p.revenue
+      FROM split s
+     CROSS JOIN UNNEST(s.parts) AS p (feature_id, workflow_id, revenue)
 ),
 covered AS (
     -- What revenue can go to: a customer with any cell in the window (feature ''), and each
@@ -221,27 +297,6 @@ rows_now AS (
            SUM(quality_score_sum) AS quality_score_sum, SUM(quality_scored) AS quality_scored
       FROM parts
      GROUP BY tenant_id, customer_id, feature_id, workflow_id, window_start, window_end
-),
--- When the watermark passes a window's end: a window aggregate over every event fires once per
--- window with an event in it, at the watermark; the gaps between consecutive firings (windows
--- that hold only earned revenue) are filled by P402_WINDOW_ENDS.
-fired AS (
-    SELECT window_end, window_time
-      FROM TABLE(HOP(TABLE events, DESCRIPTOR(event_time),
-                     INTERVAL '${window.slide-seconds}' SECOND(9),
-                     INTERVAL '${window.size-seconds}' SECOND(9)))
-     GROUP BY window_start, window_end, window_time
-),
-fired_steps AS (
-    SELECT window_end, LAG(window_end) OVER (ORDER BY window_time) AS previous_end
-      FROM fired
-),
-passed AS (
-    SELECT p.window_end
-      FROM fired_steps s
-     CROSS JOIN LATERAL TABLE(P402_WINDOW_ENDS(
-               s.previous_end, s.window_end, CAST(${window.slide-seconds} AS BIGINT),
-               CAST(172800 AS BIGINT))) AS p
 )
 SELECT r.tenant_id, r.customer_id, r.feature_id, r.workflow_id, '${window.spec}',
        CAST(r.window_start AS TIMESTAMP(3)), CAST(r.window_end AS TIMESTAMP(3)),

@@ -78,7 +78,11 @@ CREATE TABLE margin_window_sql (
     'url' = '${jdbc.url}',
     'username' = '${jdbc.user}',
     'password' = '${jdbc.password}',
-    'table-name' = 'p402.margin_window_sql'
+    'table-name' = 'p402.margin_window_sql',
+    -- The live margin rewrites rows as they change: send them in batches as the job's sink does
+    -- (sink.batch-size), each key once per batch, not a round trip per hundred rows.
+    'sink.buffer-flush.max-rows' = '2000',
+    'sink.buffer-flush.interval' = '1 s'
 );
 
 CREATE TABLE call_ledger (

@@ -34,8 +34,10 @@ public final class SqlVariables {
     }
 
     /**
-     * {@code values} with the derived ones added: {@code window.size-seconds} and {@code
-     * window.slide-seconds} from {@code window.spec} ({@code size/slide}, as the job's setting).
+     * {@code values} with the derived ones added: {@code window.size-seconds}, {@code
+     * window.slide-seconds} and {@code window.retention-seconds} from {@code window.spec} ({@code
+     * size/slide[:retention]}, as the job's setting; the retention defaults as there), which itself
+     * becomes the spec's name ({@code size/slide}, as {@code window_spec} holds it).
      */
     public static Map<String, String> complete(Map<String, String> values) {
         Map<String, String> v = new LinkedHashMap<>(values);
@@ -43,6 +45,8 @@ public final class SqlVariables {
         if (spec.sizeMillis % 1000 != 0 || spec.slideMillis % 1000 != 0) {
             throw new IllegalArgumentException("window.spec: whole seconds only in SQL");
         }
+        v.put("window.spec", spec.name);
+        v.putIfAbsent("window.retention-seconds", String.valueOf(spec.retentionMillis / 1000));
         v.putIfAbsent("window.size-seconds", String.valueOf(spec.sizeMillis / 1000));
         v.putIfAbsent("window.slide-seconds", String.valueOf(spec.slideMillis / 1000));
         return v;

@@ -18,9 +18,10 @@ import picocli.CommandLine;
  * Every file of {@code sql/} run against the local stack on known input (the edge cases in {@code
  * src/test/resources/sql}: a duplicate call and refund, header names in mixed case, body
  * attribution, an offset timestamp, epoch millis, an unpriced model, an error call, feature revenue
- * with and without calls of its feature, an outcome outside the horizon, a malformed line), its
- * result checked against a second method: the DataStream job's own tables for the same input,
- * queried in Postgres, and numbers worked out by hand.
+ * with and without calls of its feature, an outcome outside the horizon, a malformed line, a
+ * revenue event without its customer, which the job dead-letters and the SQL must skip), its result
+ * checked against a second method: the DataStream job's own tables for the same input, queried in
+ * Postgres, and numbers worked out by hand.
  */
 class SqlFilesTest {
 

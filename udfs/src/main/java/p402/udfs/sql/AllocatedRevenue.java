@@ -1,6 +1,8 @@
 package p402.udfs.sql;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.table.annotation.DataTypeHint;
@@ -74,7 +76,7 @@ public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRev
         count(acc, total, featureId, workflowId, calls, -1);
     }
 
-    private static void count(
+    static void count(
             Cells acc, Object total, String featureId, String workflowId, Long calls, long by)
             throws Exception {
         BigDecimal exact = SqlDecimals.exact(total);
@@ -99,6 +101,28 @@ public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRev
         if (acc.target == null) {
             return null;
         }
+        Split split = split(acc);
+        if (split == null) {
+            return null;
+        }
+        int target = split.cells().indexOf(acc.target);
+        return target < 0 ? null : split.parts()[target];
+    }
+
+    /** The cells in (feature, workflow) order, as {@code feature NUL workflow}, and their parts. */
+    record Split(List<String> cells, BigDecimal[] parts) {
+
+        String feature(int i) {
+            return cells.get(i).substring(0, cells.get(i).indexOf(SEP));
+        }
+
+        String workflow(int i) {
+            return cells.get(i).substring(cells.get(i).indexOf(SEP) + 1);
+        }
+    }
+
+    /** The total split over the cells with a positive count, or null without a total. */
+    static Split split(Cells acc) {
         BigDecimal total = null;
         // (feature, workflow) order: NUL sorts before every other character, so the key order is
         // the order of the pair.
@@ -120,22 +144,18 @@ public class AllocatedRevenue extends AggregateFunction<BigDecimal, AllocatedRev
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the cells", e);
         }
-        if (total == null) {
+        if (total == null || cells.isEmpty()) {
             return null;
         }
         long[] weights = new long[cells.size()];
-        int target = -1;
         int i = 0;
-        for (Map.Entry<String, Long> e : cells.entrySet()) {
-            weights[i] = Math.max(0, e.getValue());
-            if (e.getKey().equals(acc.target)) {
-                target = i;
-            }
-            i++;
+        for (long calls : cells.values()) {
+            weights[i++] = Math.max(0, calls);
         }
-        if (target < 0) {
-            return null;
+        BigDecimal[] parts = Allocation.byWeight(total, weights);
+        for (int j = 0; j < parts.length; j++) {
+            parts[j] = SqlDecimals.fit(parts[j], 38, 12);
         }
-        return SqlDecimals.fit(Allocation.byWeight(total, weights)[target], 38, 12);
+        return new Split(new ArrayList<>(cells.keySet()), parts);
     }
 }

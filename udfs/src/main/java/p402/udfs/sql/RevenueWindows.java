@@ -34,7 +34,26 @@ public class RevenueWindows extends TableFunction<Row> {
             Instant frontier,
             Long sizeSeconds,
             Long slideSeconds) {
-        if (occurredAt == null || frontier == null || sizeSeconds == null || slideSeconds == null) {
+        eval(occurredAt, serviceStart, serviceEnd, null, frontier, sizeSeconds, slideSeconds, null);
+    }
+
+    /**
+     * The terms of the part earned in {@code [since, until)} only (null {@code since}: from the
+     * beginning; an amount without a period falls in the part with {@code since < occurred_at <=
+     * until}), in the windows ending after {@code keptAfter} (null: all). Terms are additive in
+     * time, so a streaming query can earn the settled past and the recent remainder as two parts
+     * that change at different rates, and {@code P402_EARNED} sums them to the same total.
+     */
+    public void eval(
+            Instant occurredAt,
+            Instant serviceStart,
+            Instant serviceEnd,
+            Instant since,
+            Instant until,
+            Long sizeSeconds,
+            Long slideSeconds,
+            Instant keptAfter) {
+        if (occurredAt == null || until == null || sizeSeconds == null || slideSeconds == null) {
             return;
         }
         long size = sizeSeconds * 1000;
@@ -42,22 +61,33 @@ public class RevenueWindows extends TableFunction<Row> {
         if (slide <= 0 || size % slide != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of slide");
         }
-        long limit = frontier.toEpochMilli();
+        long limit = until.toEpochMilli();
+        long lower = since == null ? Long.MIN_VALUE : since.toEpochMilli();
         boolean period = serviceStart != null && serviceEnd != null;
-        long from = period ? serviceStart.toEpochMilli() : occurredAt.toEpochMilli();
-        long to;
         long periodMillis;
+        long from;
+        long to;
         if (period) {
-            to = Math.max(from, Math.min(serviceEnd.toEpochMilli(), limit));
-            periodMillis = serviceEnd.toEpochMilli() - from;
+            periodMillis = serviceEnd.toEpochMilli() - serviceStart.toEpochMilli();
+            from = Math.max(serviceStart.toEpochMilli(), lower);
+            to = Math.min(serviceEnd.toEpochMilli(), limit);
         } else {
-            to = from <= limit ? from + 1 : from;
+            // A point: earned whole once the frontier has reached it, so it falls in the part
+            // with since < occurred_at <= until (the settled part, without since, takes it up to
+            // and including its own end; the recent part then starts after it).
             periodMillis = 1;
+            from = occurredAt.toEpochMilli();
+            boolean inPart = (since == null || from > lower) && from <= limit;
+            to = inPart ? from + 1 : from;
         }
         if (to <= from) {
             return;
         }
         long first = Math.floorDiv(from - size, slide) + 1;
+        if (keptAfter != null) {
+            // Windows ending after keptAfter: start > keptAfter - size.
+            first = Math.max(first, Math.floorDiv(keptAfter.toEpochMilli() - size, slide) + 1);
+        }
         long last = Math.floorDiv(to - 1, slide);
         for (long w = first; w <= last; w++) {
             long start = w * slide;

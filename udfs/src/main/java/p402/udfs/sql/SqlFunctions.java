@@ -26,6 +26,7 @@ public final class SqlFunctions {
                     Map.entry("P402_REVENUE_WINDOWS", RevenueWindows.class),
                     Map.entry("P402_EARNED", EarnedRevenue.class),
                     Map.entry("P402_ALLOCATED", AllocatedRevenue.class),
+                    Map.entry("P402_SPLIT", RevenueSplit.class),
                     Map.entry("P402_WINDOW_ENDS", PassedWindowEnds.class));
 
     private SqlFunctions() {}

@@ -79,6 +79,38 @@ class RetractingRevenueFunctionsTest {
     }
 
     @Test
+    void theSplitGivesEveryCellItsPartAndFollowsAChangedCell() throws Exception {
+        RevenueSplit split = new RevenueSplit();
+        AllocatedRevenue.Cells acc = split.createAccumulator();
+
+        // 1 over (chat, w1) with 2 calls and (search, '') with 1: 2/3 truncates to 0.666666666666
+        // and 1/3 to 0.333333333333, one unit (10^-12) left over; chat's remainder (2/3 of a unit)
+        // is larger than search's (1/3), so chat gets it.
+        split.accumulate(acc, BigDecimal.ONE, "search", "", 1L);
+        split.accumulate(acc, BigDecimal.ONE, "chat", "w1", 2L);
+        assertThat(parts(split.getValue(acc)))
+                .containsExactly("chat|w1|0.666666666667", "search||0.333333333333");
+
+        // search now has 2 calls: 1/2 each, exactly.
+        split.retract(acc, BigDecimal.ONE, "search", "", 1L);
+        split.accumulate(acc, BigDecimal.ONE, "search", "", 2L);
+        assertThat(parts(split.getValue(acc))).containsExactly("chat|w1|0.5", "search||0.5");
+    }
+
+    private static List<String> parts(Row[] rows) {
+        List<String> out = new ArrayList<>();
+        for (Row r : rows) {
+            out.add(
+                    r.getField(0)
+                            + "|"
+                            + r.getField(1)
+                            + "|"
+                            + ((BigDecimal) r.getField(2)).stripTrailingZeros().toPlainString());
+        }
+        return out;
+    }
+
+    @Test
     void windowEndsFillTheGapBetweenTwoFirings() {
         List<Object> ends = ends(at(10, 0), at(11, 0), 1800L, 0L);
 
