@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,6 +39,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import p402.jobs.MarginJob;
 import p402.jobs.config.MarginJobConfig;
+import p402.jobs.config.WindowSpec;
 import p402.local.EmbeddedKafka;
 import p402.local.EventKind;
 import p402.local.LocalFlink;
@@ -47,6 +49,9 @@ import p402.local.demo.CustomerShares;
 import p402.local.demo.ReplayTraffic;
 import p402.local.demo.ReplayedRecord;
 import p402.local.demo.TraceRequest;
+import p402.local.sql.SqlRunner;
+import p402.local.sql.SqlScript;
+import p402.local.sql.SqlVariables;
 import p402.udfs.cost.CostEngine;
 import p402.udfs.cost.UsageVector;
 
@@ -67,6 +72,7 @@ public final class Bench {
             int eventRate,
             List<Integer> parallelisms,
             List<String> windowVariants,
+            List<String> designs,
             List<Integer> offeredRates,
             int lagSeconds,
             List<Integer> postgresRows,
@@ -117,6 +123,8 @@ public final class Bench {
             marginJob(kafka, settings.windowVariants().get(0), 2, calls, false);
             table.clear();
 
+            boolean job = settings.designs().contains("job");
+            boolean sql = settings.designs().contains("sql");
             for (String windows : settings.windowVariants()) {
                 for (int p : settings.parallelisms()) {
                     if (!windows.equals(settings.windowVariants().get(0))
@@ -125,13 +133,23 @@ public final class Bench {
                                             .get(settings.parallelisms().size() - 1)) {
                         continue;
                     }
-                    marginJob(kafka, windows, p, calls, true);
+                    if (job) {
+                        marginJob(kafka, windows, p, calls, true);
+                    }
+                    if (sql) {
+                        sqlMargin(kafka, windows, p, calls);
+                    }
                 }
             }
             if (settings.lagSeconds() > 0) {
                 int run = 0;
                 for (int rate : settings.offeredRates()) {
-                    lag(kafka, rate, run++);
+                    if (job) {
+                        lag(kafka, rate, run++, false);
+                    }
+                    if (sql) {
+                        lag(kafka, rate, run++, true);
+                    }
                 }
             }
         }
@@ -157,7 +175,37 @@ public final class Bench {
                 StreamExecutionEnvironment.createLocalEnvironment(
                         parallelism, checkpointed(checkpoints));
         MarginJob.build(env, config);
+        measure(
+                report ? "margin job" : "margin job (warm-up)",
+                config,
+                parallelism,
+                calls,
+                checkpoints,
+                () -> env.execute("p402-bench"),
+                "margin_window",
+                "SELECT count(*) FROM (SELECT DISTINCT tenant_id, customer_id, feature_id,"
+                        + " workflow_id FROM p402.call_ledger) k");
+    }
 
+    /** A bounded run to measure. */
+    private interface BoundedRun {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code run} and reports it: wall and CPU time (this JVM's and Postgres's), peak RSS, the
+     * largest checkpoint per key ({@code keysSql} counts the keys), the window rows written.
+     */
+    private void measure(
+            String design,
+            MarginJobConfig config,
+            int parallelism,
+            long calls,
+            Path checkpoints,
+            BoundedRun run,
+            String windowTable,
+            String keysSql)
+            throws Exception {
         // Checkpoints of a finished job are deleted with it, so their size is sampled as it runs.
         AtomicLong stateBytes = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -183,21 +231,21 @@ public final class Bench {
         double cpu0 = Resources.jvmCpuSeconds();
         double pg0 = Resources.postgresCpuSeconds();
         long t0 = System.nanoTime();
-        env.execute("p402-bench");
+        try {
+            run.run();
+        } finally {
+            running.set(false);
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
-        running.set(false);
         double cpu = Resources.jvmCpuSeconds() - cpu0;
         double pg = Resources.postgresCpuSeconds() - pg0;
         long rss = Resources.peakRssMib();
 
-        long keys =
-                scalar(
-                        config,
-                        "SELECT count(*) FROM (SELECT DISTINCT tenant_id, customer_id,"
-                                + " feature_id, workflow_id FROM p402.call_ledger) k");
-        long rows = scalar(config, "SELECT count(*) FROM p402.margin_window");
+        long keys = scalar(config, keysSql);
+        long rows = scalar(config, "SELECT count(*) FROM p402." + windowTable);
+        String windows = config.windows.toString().replaceAll("[\\[\\] ]", "");
         row(
-                "margin job",
+                design,
                 windows,
                 String.valueOf(parallelism),
                 String.format("%,.0f", calls / wall),
@@ -208,10 +256,76 @@ public final class Bench {
                 keys == 0 ? "-" : String.format("%,d B", stateBytes.get() / keys),
                 String.format("%,d rows", rows));
         out.printf(
-                "margin job %s p=%d%s: %.1f s wall, %.1f s JVM CPU, %.1f s Postgres CPU, %,d"
-                        + " rows%n",
-                windows, parallelism, report ? "" : " (warm-up)", wall, cpu, pg, rows);
+                "%s %s p=%d: %.1f s wall, %.1f s JVM CPU, %.1f s Postgres CPU, %,d rows%n",
+                design, windows, parallelism, wall, cpu, pg, rows);
         out.flush();
+    }
+
+    // ------------------------------------------------------ (b) the live margin in Flink SQL
+
+    /**
+     * {@code sql/jobs/live_margin.sql} once per window spec, submitted together as one streaming
+     * job over the preloaded topics (read up to their end), into {@code margin_window_sql}.
+     */
+    private void sqlMargin(EmbeddedKafka kafka, String windows, int parallelism, long calls)
+            throws Exception {
+        MarginJobConfig config = config(kafka, windows, parallelism);
+        truncate(config);
+        Path checkpoints = Files.createTempDirectory("p402-bench-sql-chk-");
+        Map<String, String> values = sqlValues(config, "latest-offset");
+        SqlRunner runner = new SqlRunner(sqlSettings(checkpointed(checkpoints), parallelism), null);
+        List<String> setup = SqlScript.contractTables(SqlVariables.sqlHome(), values);
+        List<String> scripts = liveMarginScripts(config, values);
+        measure(
+                "Flink SQL live margin",
+                config,
+                parallelism,
+                calls,
+                checkpoints,
+                () -> runner.submitTogether(setup, scripts).getJobExecutionResult().get(),
+                "margin_window_sql",
+                "SELECT count(*) FROM (SELECT DISTINCT tenant_id, customer_id, feature_id,"
+                        + " workflow_id FROM p402.margin_window_sql WHERE calls > 0) k");
+    }
+
+    /** The placeholders of {@code sql/} for this run's broker, topics and database. */
+    private static Map<String, String> sqlValues(MarginJobConfig config, String boundedMode) {
+        Map<String, String> v =
+                SqlVariables.defaults(
+                        config.bootstrapServers,
+                        config.jdbcUrl,
+                        config.jdbcUser,
+                        config.jdbcPassword);
+        v.put("kafka.topic.calls", config.callsTopic);
+        v.put("kafka.topic.revenue", config.revenueTopic);
+        v.put("kafka.topic.outcomes", config.outcomesTopic);
+        v.put("kafka.group-id", "bench-sql-" + System.nanoTime());
+        v.put("kafka.bounded-mode", boundedMode);
+        return v;
+    }
+
+    /** The live margin's script, filled in once for each of the run's window specs. */
+    private static List<String> liveMarginScripts(
+            MarginJobConfig config, Map<String, String> values) throws Exception {
+        String text = Files.readString(SqlVariables.sqlHome().resolve("jobs/live_margin.sql"));
+        List<String> scripts = new ArrayList<>();
+        for (WindowSpec spec : config.windows) {
+            Map<String, String> v = new LinkedHashMap<>(values);
+            v.put("window.spec", spec.name);
+            v.put("window.retention-seconds", String.valueOf(spec.retentionMillis / 1000));
+            scripts.add(SqlScript.substitute(text, SqlVariables.complete(v)));
+        }
+        return scripts;
+    }
+
+    /** The local Flink settings of {@code base} at {@code parallelism}, as SQL settings. */
+    private static Map<String, String> sqlSettings(Configuration base, int parallelism) {
+        Map<String, String> s = new LinkedHashMap<>(base.toMap());
+        s.put("parallelism.default", String.valueOf(parallelism));
+        // The planner names its operators itself; the job's rule that every operator carries a
+        // hand-set uid() does not apply to SQL.
+        s.put(PipelineOptions.AUTO_GENERATE_UIDS.key(), "true");
+        return s;
     }
 
     /** Local Flink settings plus checkpoints kept on disk, so the state's size can be read. */
@@ -254,7 +368,7 @@ public final class Bench {
      * 50 ms a probe call of a customer never seen before goes out, and the time until its first
      * {@code margin_window} row is visible in Postgres is its event-to-tile lag.
      */
-    private void lag(EmbeddedKafka kafka, int rate, int run) throws Exception {
+    private void lag(EmbeddedKafka kafka, int rate, int run, boolean sql) throws Exception {
         int parallelism = settings.parallelisms().get(settings.parallelisms().size() - 1);
         MarginJobConfig config = config(kafka, settings.windowVariants().get(0), parallelism);
         config.callsTopic = "bench.live" + run + ".calls";
@@ -265,9 +379,23 @@ public final class Bench {
                 PARTITIONS, config.callsTopic, config.revenueTopic, config.outcomesTopic);
         truncate(config);
 
-        StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
-        MarginJob.build(env, config);
-        JobClient job = env.executeAsync("p402-bench-live");
+        JobClient job;
+        String table;
+        if (sql) {
+            Map<String, String> values = sqlValues(config, "unbounded");
+            SqlRunner runner =
+                    new SqlRunner(sqlSettings(LocalFlink.configuration(), parallelism), null);
+            job =
+                    runner.submitTogether(
+                            SqlScript.contractTables(SqlVariables.sqlHome(), values),
+                            liveMarginScripts(config, values));
+            table = "margin_window_sql";
+        } else {
+            StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
+            MarginJob.build(env, config);
+            job = env.executeAsync("p402-bench-live");
+            table = "margin_window";
+        }
         Thread.sleep(3000);
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -292,7 +420,8 @@ public final class Bench {
                                 config.jdbcUrl, config.jdbcUser, config.jdbcPassword);
                 PreparedStatement seen =
                         c.prepareStatement(
-                                "SELECT DISTINCT customer_id FROM p402.margin_window"
+                                "SELECT DISTINCT customer_id FROM p402."
+                                        + table
                                         + " WHERE tenant_id = ? AND customer_id = ANY (?)")) {
             while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(10)) {
                 synchronized (probesSent) {
@@ -329,7 +458,7 @@ public final class Bench {
         Collections.sort(lags);
         double seconds = settings.lagSeconds();
         row(
-                "margin job, live",
+                sql ? "Flink SQL live margin, live" : "margin job, live",
                 config.windows.toString().replaceAll("[\\[\\] ]", ""),
                 String.valueOf(parallelism),
                 String.format("%,.0f offered", offered.get() / seconds),
@@ -612,8 +741,9 @@ public final class Bench {
                                 config.jdbcUrl, config.jdbcUser, config.jdbcPassword);
                 Statement st = c.createStatement()) {
             st.execute(
-                    "TRUNCATE p402.margin_window, p402.call_ledger, p402.revenue_ledger,"
-                            + " p402.outcome_ledger, p402.duplicate_delivery, p402.dead_letter");
+                    "TRUNCATE p402.margin_window, p402.margin_window_sql, p402.call_ledger,"
+                            + " p402.revenue_ledger, p402.outcome_ledger, p402.duplicate_delivery,"
+                            + " p402.dead_letter");
         }
     }
 

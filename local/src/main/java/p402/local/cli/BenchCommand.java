@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code p402 bench}: throughput and freshness of the margin job and of the alternatives. */
@@ -55,6 +56,15 @@ final class BenchCommand implements Callable<Integer> {
             new ArrayList<>(List.of("5m/10s:6h,1h/1m:2d,24h/15m:35d", "24h/1m:35d", "24h/24h:35d"));
 
     @Option(
+            names = "--designs",
+            split = ",",
+            description =
+                    "Stream designs to run: job (the margin job), sql (the live margin in Flink"
+                            + " SQL, sql/jobs/live_margin.sql); default: job,sql. The Postgres-only"
+                            + " design follows --postgres-rows.")
+    List<String> designs = new ArrayList<>(List.of("job", "sql"));
+
+    @Option(
             names = "--rate",
             split = ",",
             description =
@@ -75,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String d : designs) {
+            if (!d.equals("job") && !d.equals("sql")) {
+                throw new ParameterException(spec.commandLine(), "--designs: job or sql, not " + d);
+            }
+        }
         if (jdbc.url.equals(new JdbcOptions().url)) {
             jdbc.url = jdbc.url.replaceAll("/p402$", "/p402_bench");
         }
@@ -84,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                                 eventRate,
                                 parallelisms,
                                 windows,
+                                designs,
                                 rates,
                                 lagSeconds,
                                 postgresRows,

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +171,8 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     private List<SqlRunner.Result> run(Map<String, String> values) throws Exception {
-        List<String> setup = noTables ? List.of() : tableScripts(SqlVariables.sqlHome(), values);
+        List<String> setup =
+                noTables ? List.of() : SqlScript.contractTables(SqlVariables.sqlHome(), values);
         String script =
                 SqlScript.substitute(Files.readString(file, StandardCharsets.UTF_8), values);
         String pricesFile = prices == null ? null : prices.toAbsolutePath().toString();
@@ -201,16 +201,6 @@ final class SqlCommand implements Callable<Integer> {
             all.put("pipeline.jars", shipped.toAbsolutePath().toUri().toString());
         }
         return all;
-    }
-
-    /** The contract's table definitions, placeholders filled. */
-    static List<String> tableScripts(Path sqlHome, Map<String, String> values) throws Exception {
-        List<String> scripts = new ArrayList<>();
-        for (String name : List.of("kafka.sql", "views.sql", "postgres.sql")) {
-            String text = Files.readString(sqlHome.resolve("tables").resolve(name));
-            scripts.add(SqlScript.substitute(text, values));
-        }
-        return scripts;
     }
 
     private static void publish(JsonlPublisher publisher, String topic, EventKind kind, Path f)

@@ -15,6 +15,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ResultKind;
+import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
@@ -105,6 +106,45 @@ public final class SqlRunner {
             results.add(execute(env, statement));
         }
         return results;
+    }
+
+    /**
+     * Runs {@code setup}, then submits the {@code INSERT} statements of every one of {@code
+     * scripts} together as one job (a statement set: one plan, sources read once where the planner
+     * can share them), e.g. the live margin once per window spec. Returns that job's client without
+     * waiting for it.
+     */
+    public JobClient submitTogether(List<String> setup, List<String> scripts) {
+        Configuration conf = new Configuration();
+        settings.forEach(conf::setString);
+        List<String> setupStatements = new ArrayList<>();
+        for (String s : setup) {
+            setupStatements.addAll(withoutSets(s, conf));
+        }
+        List<String> inserts = new ArrayList<>();
+        for (String script : scripts) {
+            for (String statement : withoutSets(script, conf)) {
+                if (!firstWord(stripComments(statement)).equals("INSERT")) {
+                    throw new IllegalArgumentException(
+                            "only INSERT statements can be submitted together: "
+                                    + firstLine(stripComments(statement)));
+                }
+                inserts.add(statement);
+            }
+        }
+
+        TableEnvironment env = environment(conf);
+        for (String statement : setupStatements) {
+            execute(env, statement);
+        }
+        StatementSet set = env.createStatementSet();
+        inserts.forEach(set::addInsertSql);
+        JobClient job =
+                set.execute()
+                        .getJobClient()
+                        .orElseThrow(() -> new IllegalStateException("no job was started"));
+        submitted.add(job);
+        return job;
     }
 
     /** The statements of {@code script} except its SETs, which go into {@code conf}. */

@@ -1,5 +1,8 @@
 package p402.local.sql;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,5 +102,19 @@ public final class SqlScript {
             i++;
         }
         throw new IllegalArgumentException("unclosed " + q + " quote at offset " + start);
+    }
+
+    /**
+     * The contract's table definitions ({@code tables/kafka.sql}, {@code views.sql}, {@code
+     * postgres.sql} under {@code sqlHome}) with the placeholders filled, in the order they run.
+     */
+    public static List<String> contractTables(Path sqlHome, Map<String, String> values)
+            throws IOException {
+        List<String> scripts = new ArrayList<>();
+        for (String name : List.of("kafka.sql", "views.sql", "postgres.sql")) {
+            String text = Files.readString(sqlHome.resolve("tables").resolve(name));
+            scripts.add(substitute(text, values));
+        }
+        return scripts;
     }
 }
