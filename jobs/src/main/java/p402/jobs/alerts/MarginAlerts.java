@@ -41,11 +41,11 @@ import p402.jobs.sink.MarginRow;
  *
  * <p>State and its end: {@code cells} (each cell's last row, per open window) and {@code totals}
  * (the subject's sums per window) are written by rows; an event-time timer at the window's end
- * evaluates it and removes its cells, and totals older than one window size before it. {@code
- * episodes} lives while an alert is open: after a window with open alerts a timer at the next
- * window's end evaluates it even if no row came (no traffic clears every condition), so a silent
- * subject clears and its state goes. At the end of a bounded input (watermark at its maximum)
- * silence clears nothing: the input ended, not the condition.
+ * evaluates it and removes the cells of every window the watermark has passed, and totals older
+ * than one window size before it. {@code episodes} lives while an alert is open: after a window
+ * with open alerts a timer at the next window's end evaluates it even if no row came (no traffic
+ * clears every condition), so a silent subject clears and its state goes. At the end of a bounded
+ * input (watermark at its maximum) silence clears nothing: the input ended, not the condition.
  *
  * <p>Known limitation: a row of a window already evaluated (an outcome restating an old window) is
  * ignored; alerts are not re-raised or withdrawn for the past.
@@ -153,7 +153,7 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
         AlertSubject who = subject.value();
         evaluate(who, windowEnd, total, open, out);
 
-        removeCellsOf(windowEnd);
+        removeCellsUpTo(Math.max(windowEnd, ctx.timerService().currentWatermark()));
         List<Long> stale = new ArrayList<>();
         for (Long end : totals.keys()) {
             if (end <= windowEnd - sizeMillis) {
@@ -285,18 +285,19 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
         return open;
     }
 
-    private void removeCellsOf(long windowEnd) throws Exception {
-        String prefix = windowEnd + "\u0000";
+    /**
+     * Removes the cells of every window ending at or before {@code watermark}, not only of the one
+     * evaluated: rows of those windows are ignored from now on, so their cells are never read
+     * again. When the watermark jumps over many windows (the end of a bounded input, a catch-up)
+     * their timers then find the cells gone instead of each walking all of them.
+     */
+    private void removeCellsUpTo(long watermark) throws Exception {
         Iterator<Map.Entry<String, WindowTotals>> it = cells.iterator();
-        List<String> done = new ArrayList<>();
         while (it.hasNext()) {
             String k = it.next().getKey();
-            if (k.startsWith(prefix)) {
-                done.add(k);
+            if (Long.parseLong(k, 0, k.indexOf('\u0000'), 10) <= watermark) {
+                it.remove();
             }
-        }
-        for (String k : done) {
-            cells.remove(k);
         }
     }
 
