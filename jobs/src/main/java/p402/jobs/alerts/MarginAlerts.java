@@ -2,9 +2,7 @@ package p402.jobs.alerts;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -41,11 +39,13 @@ import p402.jobs.sink.MarginRow;
  *
  * <p>State and its end: {@code cells} (each cell's last row, per open window) and {@code totals}
  * (the subject's sums per window) are written by rows; an event-time timer at the window's end
- * evaluates it and removes its cells, and totals older than one window size before it. {@code
- * episodes} lives while an alert is open: after a window with open alerts a timer at the next
- * window's end evaluates it even if no row came (no traffic clears every condition), so a silent
- * subject clears and its state goes. At the end of a bounded input (watermark at its maximum)
- * silence clears nothing: the input ended, not the condition.
+ * evaluates it and removes the cells of every window the watermark has passed, and totals older
+ * than one window size before it ({@code totals-removed-up-to}, a long, remembers how far, so that
+ * only newer ones are looked at next time). {@code episodes} lives while an alert is open: after a
+ * window with open alerts a timer at the next window's end evaluates it even if no row came (no
+ * traffic clears every condition), so a silent subject clears and its state goes. At the end of a
+ * bounded input (watermark at its maximum) silence clears nothing: the input ended, not the
+ * condition.
  *
  * <p>Known limitation: a row of a window already evaluated (an outcome restating an old window) is
  * ignored; alerts are not re-raised or withdrawn for the past.
@@ -71,6 +71,7 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
     private transient MapState<Long, WindowTotals> totals;
     private transient ValueState<OpenEpisodes> episodes;
     private transient ValueState<AlertSubject> subject;
+    private transient ValueState<Long> totalsRemovedUpTo;
 
     public MarginAlerts(
             WindowSpec spec, BigDecimal thresholdPct, BigDecimal jump, long minAccepted) {
@@ -104,6 +105,9 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
         subject =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("subject", AlertSubject.class));
+        totalsRemovedUpTo =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("totals-removed-up-to", Types.LONG));
     }
 
     @Override
@@ -153,21 +157,14 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
         AlertSubject who = subject.value();
         evaluate(who, windowEnd, total, open, out);
 
-        removeCellsOf(windowEnd);
-        List<Long> stale = new ArrayList<>();
-        for (Long end : totals.keys()) {
-            if (end <= windowEnd - sizeMillis) {
-                stale.add(end);
-            }
-        }
-        for (Long end : stale) {
-            totals.remove(end);
-        }
+        removeCellsUpTo(Math.max(windowEnd, ctx.timerService().currentWatermark()));
+        removeTotalsUpTo(windowEnd - sizeMillis);
 
         if (open.isEmpty()) {
             episodes.clear();
             if (totals.isEmpty()) {
                 subject.clear();
+                totalsRemovedUpTo.clear();
             }
         } else {
             episodes.update(open);
@@ -285,25 +282,55 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
         return open;
     }
 
-    private void removeCellsOf(long windowEnd) throws Exception {
-        String prefix = windowEnd + "\u0000";
+    /**
+     * Removes the cells of every window ending at or before {@code watermark}, not only of the one
+     * evaluated: rows of those windows are ignored from now on, so their cells are never read
+     * again. When the watermark jumps over many windows (the end of a bounded input, a catch-up)
+     * their timers then find the cells gone instead of each walking all of them.
+     */
+    private void removeCellsUpTo(long watermark) throws Exception {
         Iterator<Map.Entry<String, WindowTotals>> it = cells.iterator();
-        List<String> done = new ArrayList<>();
         while (it.hasNext()) {
             String k = it.next().getKey();
-            if (k.startsWith(prefix)) {
-                done.add(k);
+            if (Long.parseLong(k, 0, k.indexOf('\u0000'), 10) <= watermark) {
+                it.remove();
             }
         }
-        for (String k : done) {
-            cells.remove(k);
+    }
+
+    /**
+     * Removes the totals of windows ending at or before {@code bound}: no evaluation reads them
+     * again. Window ends are multiples of the slide, so after the first walk over all totals only
+     * the ends since the last call are removed by key; a timer per window otherwise walked every
+     * total, and a burst of a day's 1-minute windows (1,440) walked them 1,440 times.
+     */
+    private void removeTotalsUpTo(long bound) throws Exception {
+        Long removed = totalsRemovedUpTo.value();
+        if (removed != null && removed >= bound) {
+            return;
         }
+        if (removed != null && (bound - removed) / slideMillis <= 64) {
+            for (long end = bound - Math.floorMod(bound, slideMillis);
+                    end > removed;
+                    end -= slideMillis) {
+                totals.remove(end);
+            }
+        } else {
+            Iterator<Long> it = totals.keys().iterator();
+            while (it.hasNext()) {
+                if (it.next() <= bound) {
+                    it.remove();
+                }
+            }
+        }
+        totalsRemovedUpTo.update(bound);
     }
 
     private void clearAll() {
         cells.clear();
         totals.clear();
         subject.clear();
+        totalsRemovedUpTo.clear();
     }
 
     /**

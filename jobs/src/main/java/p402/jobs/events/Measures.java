@@ -50,6 +50,26 @@ public class Measures {
         qualityScored += d.qualityScored;
     }
 
+    /** Takes {@code d} back out of a sum {@link #add} put it in; exact, like the addition. */
+    public void subtract(Measures d) {
+        calls -= d.calls;
+        errorCalls -= d.errorCalls;
+        accepted -= d.accepted;
+        rejected -= d.rejected;
+        edited -= d.edited;
+        abandoned -= d.abandoned;
+        pending -= d.pending;
+        unpricedCalls -= d.unpricedCalls;
+        inputTokens -= d.inputTokens;
+        cachedInputTokens -= d.cachedInputTokens;
+        outputTokens -= d.outputTokens;
+        reasoningTokens -= d.reasoningTokens;
+        costUsd = costUsd.subtract(d.costUsd);
+        callRevenueUsd = callRevenueUsd.subtract(d.callRevenueUsd);
+        qualityScoreSum = qualityScoreSum.subtract(d.qualityScoreSum);
+        qualityScored -= d.qualityScored;
+    }
+
     /** Moves one call from outcome {@code status} (null: pending) by {@code sign} (+1 or -1). */
     public void countOutcome(String status, BigDecimal quality, int sign) {
         if (status == null) {

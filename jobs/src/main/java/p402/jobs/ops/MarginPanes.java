@@ -313,16 +313,26 @@ public final class MarginPanes
             windows.add(k);
         }
         dirty.clear();
+        // In key order: each spec's windows ascending, so their cells slide from one to the next.
         windows.sort(Comparator.naturalOrder());
+        WindowCells[] cells = new WindowCells[specs.length];
         for (long k : windows) {
-            WindowSpec spec = specs[specOf(k)];
+            int s = specOf(k);
+            WindowSpec spec = specs[s];
             long start = indexOf(k) * spec.slideMillis;
             // A purge since the window was marked may have frozen it.
             if (start + spec.sizeMillis > watermark - spec.retentionMillis
-                    && indexOf(k) >= lateness.firstRestatable(specOf(k), watermark)) {
-                emitWindow(key, specOf(k), start, watermark, earnedUpTo, out);
+                    && indexOf(k) >= lateness.firstRestatable(s, watermark)) {
+                if (cells[s] == null) {
+                    cells[s] = cells(s);
+                }
+                emitWindow(key, s, start, cells[s].at(indexOf(k)), watermark, earnedUpTo, out);
             }
         }
+    }
+
+    private WindowCells cells(int s) {
+        return new WindowCells(specs[s].panesPerWindow(), pane -> panes.get(key(s, pane)));
     }
 
     /**
@@ -347,9 +357,10 @@ public final class MarginPanes
                     hi == Long.MAX_VALUE
                             ? Long.MAX_VALUE
                             : Math.floorDiv(hi + slide - spec.sizeMillis, slide);
+            WindowCells cells = cells(s);
             for (long w : windowsWithData(s, firstStart, lastStart, earnedUpTo)) {
                 dirty.remove(key(s, w));
-                emitWindow(key, s, w * slide, hi, earnedUpTo, out);
+                emitWindow(key, s, w * slide, cells.at(w), hi, earnedUpTo, out);
             }
         }
     }
@@ -444,10 +455,15 @@ public final class MarginPanes
 
     // ----------------------------------------------------------------------- one window's rows
 
+    /**
+     * Emits the row of each cell of the window starting at {@code start}; {@code cells} are the
+     * sums of its panes (see {@link WindowCells}), and this call owns them.
+     */
     private void emitWindow(
             String key,
             int s,
             long start,
+            PaneCell[] cells,
             long watermark,
             long earnedUpTo,
             Collector<MarginRow> out)
@@ -455,22 +471,7 @@ public final class MarginPanes
         WindowSpec spec = specs[s];
         long end = start + spec.sizeMillis;
 
-        // The cells: the sum of the window's panes, in a fixed order so allocation replays.
-        Map<String, PaneCell> byGrain = new HashMap<>();
-        long firstPane = start / spec.slideMillis;
-        for (long p = firstPane; p < firstPane + spec.panesPerWindow(); p++) {
-            PaneGroup g = panes.get(key(s, p));
-            if (g == null) {
-                continue;
-            }
-            for (PaneCell c : g.cells) {
-                byGrain.computeIfAbsent(
-                                c.featureId + '\u0000' + c.workflowId,
-                                x -> new PaneCell(c.featureId, c.workflowId))
-                        .add(c);
-            }
-        }
-        PaneCell[] cells = byGrain.values().toArray(new PaneCell[0]);
+        // A fixed order, so allocation replays.
         Arrays.sort(
                 cells,
                 Comparator.comparing((PaneCell c) -> c.featureId).thenComparing(c -> c.workflowId));
