@@ -80,10 +80,7 @@ final class SqlStack implements AutoCloseable {
         values.putAll(vars);
         values = SqlVariables.complete(values);
         Path home = SqlVariables.sqlHome();
-        List<String> setup = new ArrayList<>();
-        for (String t : List.of("tables/kafka.sql", "tables/views.sql", "tables/postgres.sql")) {
-            setup.add(SqlScript.substitute(Files.readString(home.resolve(t)), values));
-        }
+        List<String> setup = SqlScript.contractTables(home, values);
         String script = SqlScript.substitute(Files.readString(home.resolve(file)), values);
         return new SqlRunner(Map.of("parallelism.default", "2"), null).run(setup, script);
     }
