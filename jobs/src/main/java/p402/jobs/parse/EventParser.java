@@ -18,6 +18,7 @@ import p402.jobs.events.DeadLetter;
 import p402.jobs.events.Envelope;
 import p402.jobs.events.OutcomeEvent;
 import p402.jobs.events.RevenueEvent;
+import p402.udfs.attribution.Attribution;
 import p402.udfs.cost.InvalidUsageException;
 import p402.udfs.cost.UsageNormalizer;
 import p402.udfs.cost.UsageVector;
@@ -32,7 +33,7 @@ public final class EventParser {
     public static final String REVENUE_SCHEMA = "p402.revenue.v1";
     public static final String OUTCOME_SCHEMA = "p402.outcome.v1";
 
-    public static final String UNATTRIBUTED = "__unattributed__";
+    public static final String UNATTRIBUTED = Attribution.UNATTRIBUTED;
 
     /** Larger values are refused before parsing: no event of the contract comes near it. */
     public static final int MAX_RECORD_BYTES = 1 << 20;
@@ -217,37 +218,12 @@ public final class EventParser {
             ext.isObject() ? optionalId(ext, "workflow_id") : null
         };
 
-        int source = first(customer);
-        c.customerId = source < 0 ? UNATTRIBUTED : customer[source];
-        c.attributionSource =
-                source < 0 ? "none" : new String[] {"meter", "header", "body"}[source];
-        int f = first(feature);
-        c.featureId = f < 0 ? "" : feature[f];
-        int w = first(workflow);
-        c.workflowId = w < 0 ? "" : workflow[w];
-        c.attributionConflict = disagree(customer) || disagree(feature) || disagree(workflow);
-    }
-
-    private static int first(String[] candidates) {
-        for (int i = 0; i < candidates.length; i++) {
-            if (candidates[i] != null) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean disagree(String[] candidates) {
-        String seen = null;
-        for (String s : candidates) {
-            if (s != null) {
-                if (seen != null && !seen.equals(s)) {
-                    return true;
-                }
-                seen = s;
-            }
-        }
-        return false;
+        Attribution who = Attribution.of(customer, feature, workflow);
+        c.customerId = who.customerId();
+        c.attributionSource = who.source();
+        c.featureId = who.featureId();
+        c.workflowId = who.workflowId();
+        c.attributionConflict = who.conflict();
     }
 
     /** A header value by case-insensitive name; a one-element array counts as its element. */

@@ -9,12 +9,14 @@ import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.FunctionHint;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.types.Row;
+import p402.udfs.attribution.Attribution;
 
 /**
  * {@code P402_ATTRIBUTE(customer_id, feature_id, workflow_id, headers_json, request_json)}: who a
  * call belongs to, by the contract's precedence for each of the three ids: the top-level field,
  * then the {@code x-p402-*} header (name case-insensitive, a one-element array counts as its
- * element), then the body extension {@code request.p402}.
+ * element), then the body extension {@code request.p402}. The precedence is the job's own ({@link
+ * Attribution}); reading the JSON is lenient here, where the job's parser refuses invalid ids.
  *
  * <p>Returns {@code ROW<customer_id, feature_id, workflow_id, attribution_source,
  * attribution_conflict>} as {@code call_ledger} has them: no customer anywhere is {@value
@@ -30,10 +32,9 @@ public class CallAttribution extends ScalarFunction {
 
     private static final long serialVersionUID = 1L;
 
-    public static final String UNATTRIBUTED = "__unattributed__";
+    public static final String UNATTRIBUTED = Attribution.UNATTRIBUTED;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] SOURCES = {"meter", "header", "body"};
 
     public Row eval(
             String customerId,
@@ -52,15 +53,9 @@ public class CallAttribution extends ScalarFunction {
         String[] workflow = {
             id(workflowId), header(headers, "x-p402-workflow-id"), text(ext, "workflow_id")
         };
-        int source = first(customer);
-        int f = first(feature);
-        int w = first(workflow);
+        Attribution who = Attribution.of(customer, feature, workflow);
         return Row.of(
-                source < 0 ? UNATTRIBUTED : customer[source],
-                f < 0 ? "" : feature[f],
-                w < 0 ? "" : workflow[w],
-                source < 0 ? "none" : SOURCES[source],
-                disagree(customer) || disagree(feature) || disagree(workflow));
+                who.customerId(), who.featureId(), who.workflowId(), who.source(), who.conflict());
     }
 
     private static JsonNode tree(String json) {
@@ -100,27 +95,5 @@ public class CallAttribution extends ScalarFunction {
             }
         }
         return null;
-    }
-
-    private static int first(String[] candidates) {
-        for (int i = 0; i < candidates.length; i++) {
-            if (candidates[i] != null) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean disagree(String[] candidates) {
-        String seen = null;
-        for (String s : candidates) {
-            if (s != null) {
-                if (seen != null && !seen.equals(s)) {
-                    return true;
-                }
-                seen = s;
-            }
-        }
-        return false;
     }
 }
