@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import p402.jobs.config.WindowSpec;
 import p402.jobs.sink.MarginRow;
+import p402.udfs.attribution.Attribution;
 
 /**
  * Margin alerts (not spend alerts) per customer and per feature, on the final windows of one window
@@ -342,7 +343,7 @@ public final class MarginAlerts extends KeyedProcessFunction<String, AlertInput,
 
         private static final long serialVersionUID = 1L;
 
-        public static final String UNATTRIBUTED = "__unattributed__";
+        public static final String UNATTRIBUTED = Attribution.UNATTRIBUTED;
 
         private final String spec;
 

@@ -115,6 +115,10 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The placeholders and the cluster address are checked before a broker starts or a
+        // migration runs.
+        values(bootstrapServers);
+        flinkSettings();
         for (Path f : new Path[] {file, calls, revenue, outcomes, prices}) {
             if (f != null && !Files.isReadable(f)) {
                 throw new ParameterException(spec.commandLine(), "cannot read " + f);
@@ -166,7 +170,7 @@ final class SqlCommand implements Callable<Integer> {
         try {
             return SqlVariables.complete(v);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
@@ -189,7 +193,11 @@ final class SqlCommand implements Callable<Integer> {
         if (jobManager != null) {
             int colon = jobManager.lastIndexOf(':');
             if (colon <= 0 || colon == jobManager.length() - 1) {
-                throw new ParameterException(spec.commandLine(), "--jobmanager: HOST:PORT");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--jobmanager: expected HOST:PORT (e.g. 127.0.0.1:8081), got '"
+                                + jobManager
+                                + "'");
             }
             Path shipped = jar != null ? jar : FlinkCluster.jobJar(FlinkCluster.repositoryRoot());
             if (!Files.isReadable(shipped)) {
