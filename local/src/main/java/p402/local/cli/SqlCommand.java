@@ -1,9 +1,15 @@
 package p402.local.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +125,9 @@ final class SqlCommand implements Callable<Integer> {
         // migration runs.
         values(bootstrapServers);
         flinkSettings();
+        if (jobManager != null) {
+            requireReachable(jobManager);
+        }
         for (Path f : new Path[] {file, calls, revenue, outcomes, prices}) {
             if (f != null && !Files.isReadable(f)) {
                 throw new ParameterException(spec.commandLine(), "cannot read " + f);
@@ -181,6 +190,33 @@ final class SqlCommand implements Callable<Integer> {
                 SqlScript.substitute(Files.readString(file, StandardCharsets.UTF_8), values);
         String pricesFile = prices == null ? null : prices.toAbsolutePath().toString();
         return new SqlRunner(flinkSettings(), pricesFile).detached(detached).run(setup, script);
+    }
+
+    /**
+     * Fails at once when nothing answers at the cluster's REST address: Flink's client would retry
+     * the submission for about two minutes, a stack trace every few seconds.
+     */
+    private void requireReachable(String hostPort) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest overview =
+                HttpRequest.newBuilder(URI.create("http://" + hostPort + "/overview"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build();
+        try {
+            int status = http.send(overview, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 200) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--jobmanager: " + hostPort + " answered " + status + ", not as Flink");
+            }
+        } catch (IOException e) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--jobmanager: no Flink REST endpoint at " + hostPort + " (" + e + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /**
