@@ -91,10 +91,7 @@ public final class SqlRunner {
     public List<Result> run(List<String> setup, String script) {
         Configuration conf = new Configuration();
         settings.forEach(conf::setString);
-        List<String> setupStatements = new ArrayList<>();
-        for (String s : setup) {
-            setupStatements.addAll(withoutSets(s, conf));
-        }
+        List<String> setupStatements = withoutSets(setup, conf);
         List<String> statements = withoutSets(script, conf);
 
         TableEnvironment env = environment(conf);
@@ -117,19 +114,13 @@ public final class SqlRunner {
     public JobClient submitTogether(List<String> setup, List<String> scripts) {
         Configuration conf = new Configuration();
         settings.forEach(conf::setString);
-        List<String> setupStatements = new ArrayList<>();
-        for (String s : setup) {
-            setupStatements.addAll(withoutSets(s, conf));
-        }
-        List<String> inserts = new ArrayList<>();
-        for (String script : scripts) {
-            for (String statement : withoutSets(script, conf)) {
-                if (!firstWord(stripComments(statement)).equals("INSERT")) {
-                    throw new IllegalArgumentException(
-                            "only INSERT statements can be submitted together: "
-                                    + firstLine(stripComments(statement)));
-                }
-                inserts.add(statement);
+        List<String> setupStatements = withoutSets(setup, conf);
+        List<String> inserts = withoutSets(scripts, conf);
+        for (String statement : inserts) {
+            if (!firstWord(stripComments(statement)).equals("INSERT")) {
+                throw new IllegalArgumentException(
+                        "only INSERT statements can be submitted together: "
+                                + firstLine(stripComments(statement)));
             }
         }
 
@@ -145,6 +136,15 @@ public final class SqlRunner {
                         .orElseThrow(() -> new IllegalStateException("no job was started"));
         submitted.add(job);
         return job;
+    }
+
+    /** The statements of every one of {@code scripts}, in order, except their SETs. */
+    private static List<String> withoutSets(List<String> scripts, Configuration conf) {
+        List<String> statements = new ArrayList<>();
+        for (String script : scripts) {
+            statements.addAll(withoutSets(script, conf));
+        }
+        return statements;
     }
 
     /** The statements of {@code script} except its SETs, which go into {@code conf}. */
